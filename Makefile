@@ -1,0 +1,40 @@
+# protokoll — the one entry point. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+RAW    ?= data/raw
+DB     ?= data/processed/protocols.db
+
+.DEFAULT_GOAL := help
+.PHONY: help install ingest test lint samples clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv and install protokoll with its dev tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "protokoll needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+ingest: install ## Import every PDF under data/raw into data/processed/protocols.db
+	$(BIN)/protokoll ingest $(RAW)
+
+test: install ## Run the test suite
+	$(BIN)/python -m pytest
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/mypy pipeline
+
+samples: install ## Regenerate the sample PDFs in data/raw and the fixtures in tests/fixtures
+	$(BIN)/python scripts/make_samples.py --out data/raw --fixtures tests/fixtures
+
+clean: ## Remove stage outputs, the default database and caches (keeps data/raw and .venv)
+	rm -rf data/processed/extract data/processed/segment data/processed/tag data/processed/logs
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build *.egg-info

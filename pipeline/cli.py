@@ -1,0 +1,250 @@
+"""The ``protokoll`` command: click only. Parses options, calls the stages, maps errors to exit codes.
+
+Exit codes: 0 all documents went well; 1 one or more documents failed (each
+named on stderr and recorded in the database); 2 usage error; 3 the run could
+not go on (database unreachable, unreadable stage file).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, db, load
+from .errors import DatabaseError, ProtokollError, StageInputError
+from .ingest import (
+    StageStore,
+    Summary,
+    display_path,
+    find_inputs,
+    ingest,
+    read_stage_file,
+    run_extract,
+    run_segment,
+    run_tag,
+)
+from .types import ExtractedDocument, Failure, Protocol
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+log = logging.getLogger("protokoll")
+
+
+class Context:
+    def __init__(self, processed: Path, quiet: bool):
+        self.store = StageStore(processed)
+        self.quiet = quiet
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="protokoll: %(message)s", stream=sys.stderr, force=True)
+
+
+def _report_failure(f: Failure) -> None:
+    click.echo(f"{f.path}: {f.error}", err=True)
+
+
+def _db_option(func: Any) -> Any:
+    return click.option(
+        "--db", "db_url", envvar=db.ENV_DB, default=None, metavar="URL",
+        help=f"SQLAlchemy URL or SQLite file [env {db.ENV_DB}; default {db.DEFAULT_DB_PATH}].",
+    )(func)
+
+
+def _model_option(func: Any) -> Any:
+    return click.option(
+        "--model", default=None, metavar="PATH",
+        help="spaCy model directory [default: models/sv_protokoll if present]; 'blank' for rules only.",
+    )(func)
+
+
+def _engine(db_url: str | None) -> Any:
+    engine = db.make_engine(db_url)
+    applied = db.migrate(engine)
+    if applied and len(applied) < len(db.MIGRATIONS):
+        click.echo(f"protokoll: upgraded database schema ({', '.join(applied)})", err=True)
+    return engine
+
+
+def _nlp(model: str | None) -> Any:
+    from .tag import build_nlp
+
+    try:
+        return build_nlp(model)
+    except (OSError, FileNotFoundError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--model") from exc
+
+
+def _stage_files(ctx: Context, stage: str, files: tuple[str, ...]) -> list[Path]:
+    paths = [Path(f) for f in files] if files else ctx.store.files(stage)
+    if not paths:
+        raise click.UsageError(f"no {stage} outputs in {ctx.store.root / stage}; run 'protokoll {stage}' first")
+    return paths
+
+
+class ProtokollGroup(click.Group):
+    """Maps the run-stopping errors of any command to exit code 3 with a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (DatabaseError, StageInputError, ProtokollError) as exc:
+            click.echo(f"protokoll: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=ProtokollGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="protokoll")
+@click.option(
+    "--processed", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
+    envvar="PROTOKOLL_PROCESSED", show_default=True, help="Where stage outputs are written.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only errors on stderr.")
+@click.pass_context
+def main(cctx: click.Context, processed: Path, verbose: int, quiet: bool) -> None:
+    """Swedish meeting protocols (PDF) into a documented SQL database."""
+    _setup_logging(verbose, quiet)
+    cctx.obj = Context(processed, quiet)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_obj
+def extract(ctx: Context, paths: tuple[Path, ...]) -> None:
+    """Stage 1: PDFs -> text with page map, headers and footers removed (data/processed/extract/)."""
+    failed = 0
+    for path in find_inputs(paths):
+        result = run_extract(path, display_path(path))
+        target = ctx.store.write("extract", result)
+        if isinstance(result, Failure):
+            failed += 1
+            _report_failure(result)
+        elif not ctx.quiet:
+            click.echo(f"{result.path}: {result.page_count} pages -> {target}", err=True)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def segment(ctx: Context, files: tuple[str, ...]) -> None:
+    """Stage 2: extract outputs -> meeting, items and sections (data/processed/segment/)."""
+    failed = 0
+    for f in _stage_files(ctx, "extract", files):
+        doc = read_stage_file(f)
+        if not isinstance(doc, (ExtractedDocument, Failure)):
+            raise StageInputError(f"{f}: not an extract output")
+        result = run_segment(doc)
+        ctx.store.write("segment", result)
+        if isinstance(result, Failure):
+            failed += 1
+            _report_failure(result)
+        elif not ctx.quiet:
+            click.echo(f"{result.path}: {len(result.items)} items", err=True)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@_model_option
+@click.pass_obj
+def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
+    """Stage 3: segment outputs -> entities with normalised values (data/processed/tag/)."""
+    failed = 0
+    nlp = None
+    for f in _stage_files(ctx, "segment", files):
+        doc = read_stage_file(f)
+        if not isinstance(doc, (Protocol, Failure)):
+            raise StageInputError(f"{f}: not a segment output")
+        if isinstance(doc, Protocol) and nlp is None:
+            nlp = _nlp(model)
+        result = run_tag(doc, nlp)
+        ctx.store.write("tag", result)
+        if isinstance(result, Failure):
+            failed += 1
+            _report_failure(result)
+        elif not ctx.quiet:
+            n = sum(len(s.entities) for i in result.items for s in i.sections)
+            click.echo(f"{result.path}: {n} entities", err=True)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command(name="load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@_db_option
+@click.option("--force", is_flag=True, help="Rewrite documents already imported.")
+@click.pass_obj
+def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bool) -> None:
+    """Stage 4: tag outputs -> database, one transaction per document."""
+    engine = _engine(db_url)
+    summary = Summary()
+    for f in _stage_files(ctx, "tag", files):
+        doc = read_stage_file(f)
+        if isinstance(doc, Protocol) and not doc.tagged:
+            raise StageInputError(f"{f}: not a tag output")
+        if not isinstance(doc, (Protocol, Failure)):
+            raise StageInputError(f"{f}: not a tag output")
+        outcome = load.save(engine, doc, force=force)
+        if isinstance(doc, Failure):
+            _report_failure(doc)
+            outcome = "failed"
+        summary.counts[outcome] += 1
+    click.echo(f"protokoll: {summary.line()}", err=True)
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+@main.command(name="ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_db_option
+@_model_option
+@click.option("--force", is_flag=True, help="Re-process documents whose content is already imported.")
+@click.option("--strict", is_flag=True, help="Stop at the first document that fails.")
+@click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
+@click.pass_obj
+def ingest_cmd(
+    ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, force: bool,
+    strict: bool, no_stage_files: bool,
+) -> None:
+    """The main job: every stage over PDF files and folders (recursive) into the database."""
+    files = find_inputs(paths)
+    engine = _engine(db_url)
+    show = not ctx.quiet
+    with click.progressbar(length=len(files), label="ingest", file=sys.stderr, show_pos=True) if show and sys.stderr.isatty() else _NoBar() as bar:
+
+        def done(path: Path, outcome: str, failure: Failure | None) -> None:
+            bar.update(1)
+            if failure is not None:
+                _report_failure(failure)
+                if strict:
+                    raise _StrictStop()
+
+        try:
+            summary = ingest(
+                files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force, on_done=done
+            )
+        except _StrictStop:
+            click.echo("protokoll: stopped at the first failure (--strict)", err=True)
+            sys.exit(EXIT_FAILED)
+    if show:
+        click.echo(f"protokoll: {summary.line()}", err=True)
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+class _StrictStop(Exception):
+    pass
+
+
+class _NoBar:
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None

@@ -1,0 +1,369 @@
+"""Stage 1, extract: a protocol PDF -> ``ExtractedDocument``.
+
+pdfplumber reads every page into lines with positions. Running headers and
+footers are found by repetition across pages at the top or bottom of the page
+(digits normalised, so "Sida 3 av 28" and "Sida 4 av 28" are one line), not by
+a list of strings, and removed. Lines are then re-joined into paragraphs: a
+vertical gap larger than a line marks a paragraph break; a page break is only
+a paragraph break when the sentence before it ended. Words hyphenated at a
+line end are joined, private-use bullet glyphs become "•", and a bare URL line
+that repeats a link already in the text is dropped. The page of every
+character range is kept in ``spans``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BadDocumentError
+from .types import ExtractedDocument, Page, PageSpan, Word
+
+log = logging.getLogger(__name__)
+
+HEADER_ZONE = 0.16  # running headers start in the top 16 % of the page
+FOOTER_ZONE = 0.86  # running footers end in the bottom 14 %
+ZONE_LINES = 7  # ... and are among the first / last lines of the page
+MIN_TEXT_CHARS = 20  # fewer non-blank characters than this: the page has no usable text layer
+
+PUA_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0\uf06e\uf0a8\uf02d"), "•")
+URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+SEPARATOR_RE = re.compile(r"^[_\-–=.\s]{4,}$")
+HYPHEN_KEEP_NEXT = {"och", "eller", "samt", "respektive", "som", "till", "resp.", "resp"}
+SENTENCE_END = tuple(".!?:;”\")»")
+
+
+@dataclass
+class Line:
+    """A line of text on a page, as pdfplumber grouped it."""
+
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    bold: bool
+
+
+def extract(path: str | Path, display_path: str | None = None) -> ExtractedDocument:
+    """Read a PDF (or a pdftotext .txt file) into an ``ExtractedDocument``.
+
+    Raises ``BadDocumentError`` naming the file and the reason when it cannot be read.
+    """
+    path = Path(path)
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadDocumentError(shown, f"cannot read file: {exc.strerror or exc}") from exc
+    sha = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() == ".txt":
+        return _from_text(data, shown, sha)
+    _check_pdf_bytes(data, shown)
+    return _from_pdf(data, shown, sha)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes: the identity of a document in the database."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_pdf_bytes(data: bytes, shown: str) -> None:
+    """Fail early, with a precise reason, on files that are not whole PDFs."""
+    if not data:
+        raise BadDocumentError(shown, "empty file (0 bytes)", "the download or copy was probably interrupted")
+    if b"%PDF-" not in data[:1024]:
+        start = data[:16].decode("latin-1", "replace").strip()
+        raise BadDocumentError(shown, f"not a PDF (the file starts with {start!r})")
+    if b"%%EOF" not in data[-2048:]:
+        raise BadDocumentError(
+            shown, "truncated PDF (no %%EOF marker at the end)", "the file is incomplete; fetch it again"
+        )
+
+
+def _open_pdf(data: bytes, shown: str) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # forces the page tree to be read
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer errors; name the cause
+        cause: BaseException = exc
+        while getattr(cause, "__cause__", None) is not None or getattr(cause, "__context__", None) is not None:
+            nxt = cause.__cause__ or cause.__context__
+            if nxt is None:
+                break
+            cause = nxt
+        text = f"{type(exc).__name__} {exc} {type(cause).__name__} {cause}"
+        if isinstance(cause, PDFPasswordIncorrect) or "PDFPasswordIncorrect" in text or "password" in text.lower():
+            raise BadDocumentError(
+                shown, "encrypted PDF, no password given", "try qpdf --decrypt in.pdf out.pdf"
+            ) from exc
+        raise BadDocumentError(shown, f"damaged PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from exc
+
+
+def _from_pdf(data: bytes, shown: str, sha: str) -> ExtractedDocument:
+    pdf = _open_pdf(data, shown)
+    try:
+        page_lines: list[list[Line]] = []
+        pages: list[Page] = []
+        for number, pdf_page in enumerate(pdf.pages, start=1):
+            try:
+                lines, words, chars = _read_page(pdf_page)
+            except Exception as exc:
+                raise BadDocumentError(shown, f"damaged page: {type(exc).__name__}: {exc}", page=number) from exc
+            finally:
+                pdf_page.close()  # releases the page's cached objects
+            page_lines.append(lines)
+            pages.append(
+                Page(
+                    number=number,
+                    width=round(float(pdf_page.width), 2),
+                    height=round(float(pdf_page.height), 2),
+                    char_count=chars,
+                    has_text=chars >= MIN_TEXT_CHARS,
+                    words=words,
+                )
+            )
+    finally:
+        pdf.close()
+    if not pages:
+        raise BadDocumentError(shown, "PDF has no pages")
+    if not any(p.has_text for p in pages):
+        raise BadDocumentError(
+            shown,
+            f"no text layer on any of its {len(pages)} page(s) (scanned PDF)",
+            "OCR is not available yet; run it through ocrmypdf first",
+        )
+    _remove_running_lines(pages, page_lines)
+    text, spans, bold = _join_pages(pages, page_lines)
+    return ExtractedDocument(
+        path=shown, sha256=sha, size=len(data), page_count=len(pages), text=text,
+        spans=spans, pages=pages, bold_lines=bold,
+    )
+
+
+def _read_page(pdf_page: Any) -> tuple[list[Line], list[Word], int]:
+    """Lines (with position and boldness), words with boxes, and the count of non-blank characters."""
+    raw = pdf_page.extract_text_lines(layout=False, strip=True, return_chars=True)
+    lines: list[Line] = []
+    words: list[Word] = []
+    count = 0
+    for item in raw:
+        chars = item["chars"]
+        text = item["text"].translate(PUA_BULLETS).strip()
+        visible = [c for c in chars if not c["text"].isspace()]
+        count += len(visible)
+        if not text:
+            continue
+        bold = sum("bold" in (c.get("fontname") or "").lower() for c in visible) > len(visible) / 2
+        lines.append(Line(text, float(item["top"]), float(item["bottom"]), float(item["x0"]), bold))
+        words.extend(_words_of(chars))
+    return lines, words, count
+
+
+def _words_of(chars: list[dict[str, Any]]) -> list[Word]:
+    """Split a line's characters into words at spaces and at visible gaps."""
+    words: list[Word] = []
+    current: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if current:
+            text = "".join(c["text"] for c in current).translate(PUA_BULLETS)
+            words.append(Word(text, round(current[0]["x0"], 2), round(min(c["top"] for c in current), 2),
+                              round(current[-1]["x1"], 2), round(max(c["bottom"] for c in current), 2)))
+            current.clear()
+
+    for c in chars:
+        if c["text"].isspace():
+            flush()
+            continue
+        if current and c["x0"] - current[-1]["x1"] > 0.25 * max(c.get("size", 10), 1):
+            flush()
+        current.append(c)
+    flush()
+    return words
+
+
+def _line_key(text: str) -> str:
+    """Normalise a line for repetition counting: case, digits and spacing do not matter."""
+    key = re.sub(r"[\d.,:;/()\-–]*\d[\d.,:;/()\-–]*", "#", text.lower().replace("§", " "))
+    return re.sub(r"#(\s*#)+", "#", re.sub(r"\s+", " ", key)).strip()
+
+
+def _blocks(lines: list[Line], gap: float) -> list[list[Line]]:
+    """Split a page's lines into blocks separated by vertical gaps wider than ``gap``."""
+    blocks: list[list[Line]] = []
+    for ln in lines:
+        if blocks and ln.top - blocks[-1][-1].bottom <= gap:
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+    return blocks
+
+
+def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> None:
+    """Move lines repeated at the top or bottom of many pages to ``Page.header`` / ``Page.footer``.
+
+    A line counts as running when its normalised text sits in the top (bottom)
+    zone of at least ``need`` pages. It is removed only as part of a whole block
+    of running lines at the very top (bottom) of a page, so that a case number
+    printed just above an item heading, which repeats in shape from item to
+    item, stays in the text.
+    """
+    text_pages = [i for i, p in enumerate(pages) if p.has_text]
+    heights = [ln.bottom - ln.top for i in text_pages for ln in page_lines[i] if ln.bottom > ln.top]
+    gap = 1.2 * (statistics.median(heights) if heights else 12.0)
+    top_counts: Counter[str] = Counter()
+    bottom_counts: Counter[str] = Counter()
+    for i in text_pages:
+        h = pages[i].height
+        lines = page_lines[i]
+        top_counts.update({_line_key(ln.text) for ln in lines[:ZONE_LINES] if ln.top < HEADER_ZONE * h})
+        bottom_counts.update({_line_key(ln.text) for ln in lines[-ZONE_LINES:] if ln.bottom > FOOTER_ZONE * h})
+    need = max(2, min(3, math.ceil(0.5 * len(text_pages))))
+    page_no = re.compile(r"^(sida )?#( av #)?$")
+
+    def running(ln: Line, counts: Counter[str]) -> bool:
+        key = _line_key(ln.text)
+        return counts[key] >= need or bool(page_no.match(key))
+
+    for i in text_pages:
+        h = pages[i].height
+        blocks = _blocks(page_lines[i], gap)
+        while blocks and all(ln.top < HEADER_ZONE * h and running(ln, top_counts) for ln in blocks[0]):
+            pages[i].header.extend(ln.text for ln in blocks.pop(0))
+        footer: list[str] = []
+        while blocks and all(ln.bottom > FOOTER_ZONE * h and running(ln, bottom_counts) for ln in blocks[-1]):
+            footer[:0] = [ln.text for ln in blocks.pop()]
+        pages[i].footer = footer
+        page_lines[i] = [ln for block in blocks for ln in block]
+
+
+def _join_pages(pages: list[Page], page_lines: list[list[Line]]) -> tuple[str, list[PageSpan], list[int]]:
+    """Join the kept lines of all pages into one text with paragraphs, a page map and bold-line offsets."""
+    heights = [ln.bottom - ln.top for lines in page_lines for ln in lines if ln.bottom > ln.top]
+    line_height = statistics.median(heights) if heights else 12.0
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    bold: list[int] = []
+    length = 0
+    prev: Line | None = None
+    pending_break = False
+    seen = ""  # all text so far without whitespace, to recognise repeated link lines
+    for page, lines in zip(pages, page_lines, strict=True):
+        page_start: int | None = None
+        for ln in lines:
+            text = ln.text
+            squashed = re.sub(r"\s+", "", text)
+            if SEPARATOR_RE.match(text):
+                pending_break = prev is not None  # a rule line (______) only separates paragraphs
+                continue
+            if URL_RE.match(text) and squashed in seen:
+                continue  # a link annotation repeated as text
+            seen += squashed
+            if prev is None:
+                sep = ""
+            elif pending_break:
+                sep = "\n\n"
+            elif page_start is None:
+                sep = _page_break_separator(prev.text, text)
+            elif ln.top - prev.bottom > 0.8 * line_height:
+                sep = "\n\n"
+            else:
+                sep = "\n"
+            if sep == "\n":
+                hyphen = _dehyphenate(prev.text if prev else "", text)
+                if hyphen == "join":
+                    parts[-1] = parts[-1][:-1]
+                    length -= 1
+                    sep = ""
+                elif hyphen == "keep":
+                    sep = ""
+            parts.append(sep)
+            length += len(sep)
+            if page_start is None:
+                page_start = length
+            if ln.bold:
+                bold.append(length)
+            parts.append(text)
+            length += len(text)
+            prev = ln
+            pending_break = False
+        if page_start is not None:
+            spans.append(PageSpan(page.number, page_start, length))
+    return "".join(parts), spans, bold
+
+
+def _page_break_separator(before: str, after: str) -> str:
+    """A page break continues the paragraph unless the text before it ended a sentence."""
+    if not before:
+        return "\n\n"
+    if before.endswith(SENTENCE_END) or after.startswith(("§", "•")) or re.match(r"^\d+\s*§", after):
+        return "\n\n"
+    if len(before.split()) <= 4 and not before.endswith(","):
+        return "\n\n"  # a heading or list line at the bottom of the page
+    return "\n"
+
+
+def _dehyphenate(before: str, after: str) -> str | None:
+    """Whether a line ending in a hyphen continues its word on the next line.
+
+    "join" drops the hyphen ("lag-" + "ligt"), "keep" keeps it without a space
+    ("EU-" + "projekt", "Mona-" + "Lisa"); None leaves the line break ("hälso- och").
+    """
+    m = re.search(r"(\w)-$", before)
+    if not m or not after:
+        return None
+    nxt = after.split()[0]
+    if nxt.lower() in HYPHEN_KEEP_NEXT or not nxt[0].isalpha():
+        return None
+    if m.group(1).isupper() or m.group(1).isdigit() or nxt[0].isupper():
+        return "keep"
+    return "join"
+
+
+def _from_text(data: bytes, shown: str, sha: str) -> ExtractedDocument:
+    """A pdftotext-style text file: form feeds separate pages; blank lines separate paragraphs."""
+    if not data.strip():
+        raise BadDocumentError(shown, "empty text file")
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raw = data.decode("latin-1")
+    raw = raw.replace("\r\n", "\n").translate(PUA_BULLETS)
+    texts = raw.split("\f")
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    pages: list[Page] = []
+    length = 0
+    for number, page_text in enumerate(texts, start=1):
+        body = "\n".join(line.rstrip() for line in page_text.strip("\n").split("\n"))
+        body = re.sub(r"\n{3,}", "\n\n", body)
+        pages.append(Page(number, 0.0, 0.0, sum(not c.isspace() for c in body), bool(body.strip())))
+        if not body.strip():
+            continue
+        if parts:
+            sep = _page_break_separator(parts[-1].rsplit("\n", 1)[-1], body.lstrip())
+            parts.append(sep)
+            length += len(sep)
+        spans.append(PageSpan(number, length, length + len(body)))
+        parts.append(body)
+        length += len(body)
+    return ExtractedDocument(
+        path=shown, sha256=sha, size=len(data), page_count=len(pages), text="".join(parts),
+        spans=spans, pages=pages, extractor="text",
+    )

@@ -1,0 +1,164 @@
+"""Stage 4, load: ``Protocol`` or ``Failure`` -> rows, one transaction per document.
+
+Idempotent by content hash: a document whose sha256 is already imported with
+status 'ok' changes nothing. A new version of a file at the same path
+replaces the old version's rows. A failure is recorded as a ``documents``
+row with status 'failed'; it never deletes an earlier good import of the
+same path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from . import db
+from .errors import DatabaseError
+from .types import Failure, Protocol
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["inserted", "replaced", "unchanged", "failed"]
+
+
+def is_imported(engine: Engine, sha256: str) -> bool:
+    """Whether a document with this content hash is already imported successfully."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(db.documents.c.status).where(db.documents.c.sha256 == sha256)
+        ).first()
+    return row is not None and row.status == "ok"
+
+
+def save(engine: Engine, doc: Protocol | Failure, force: bool = False) -> Outcome:
+    """Write one document (or its failure) in a single transaction and say what happened."""
+    try:
+        with engine.begin() as conn:
+            return _save(conn, doc, force)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"{doc.path}: could not write to the database: {exc}") from exc
+
+
+def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> Outcome:
+    d = db.documents.c
+    same = conn.execute(sa.select(d.id, d.path, d.status).where(d.sha256 == doc.sha256)).first()
+    if same is not None and same.status == "ok" and not force:
+        if same.path != doc.path:
+            log.info("%s: same content already imported as %s", doc.path, same.path)
+        return "unchanged"
+    if isinstance(doc, Failure):
+        stale = [same.id] if same is not None else []
+        _delete(conn, stale)
+        _insert_failure(conn, doc)
+        return "failed"
+    old = conn.execute(sa.select(d.id).where(sa.or_(d.path == doc.path, d.sha256 == doc.sha256))).scalars().all()
+    _delete(conn, list(old))
+    _insert_protocol(conn, doc)
+    return "replaced" if old else "inserted"
+
+
+def _delete(conn: Connection, document_ids: list[int]) -> None:
+    """Delete documents and all their rows, children first (no reliance on ON DELETE CASCADE)."""
+    if not document_ids:
+        return
+    meeting_ids = sa.select(db.meetings.c.id).where(db.meetings.c.document_id.in_(document_ids))
+    item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
+    conn.execute(sa.delete(db.entities).where(db.entities.c.item_id.in_(item_ids)))
+    conn.execute(sa.delete(db.recipients).where(db.recipients.c.item_id.in_(item_ids)))
+    conn.execute(sa.delete(db.sections).where(db.sections.c.item_id.in_(item_ids)))
+    conn.execute(sa.delete(db.items).where(db.items.c.meeting_id.in_(meeting_ids)))
+    conn.execute(sa.delete(db.attendees).where(db.attendees.c.meeting_id.in_(meeting_ids)))
+    conn.execute(sa.delete(db.meetings).where(db.meetings.c.document_id.in_(document_ids)))
+    conn.execute(sa.delete(db.pages).where(db.pages.c.document_id.in_(document_ids)))
+    conn.execute(sa.delete(db.documents).where(db.documents.c.id.in_(document_ids)))
+
+
+def _insert_failure(conn: Connection, doc: Failure) -> None:
+    conn.execute(
+        sa.insert(db.documents).values(
+            path=doc.path, sha256=doc.sha256, size=doc.size, page_count=doc.page_count,
+            status="failed", error=doc.error, failed_stage=doc.stage, ingested_at=db.now(),
+        )
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _insert_protocol(conn: Connection, doc: Protocol) -> None:
+    document_id = conn.execute(
+        sa.insert(db.documents)
+        .values(
+            path=doc.path, sha256=doc.sha256, size=doc.size, page_count=doc.page_count, status="ok",
+            doc_type=doc.doc_type, extractor=doc.extractor, model=doc.model, ingested_at=db.now(),
+        )
+        .returning(db.documents.c.id)
+    ).scalar_one()
+    if doc.pages:
+        conn.execute(
+            sa.insert(db.pages),
+            [{"document_id": document_id, "number": p.number, "char_count": p.char_count,
+              "has_text": p.has_text} for p in doc.pages],
+        )
+    m = doc.meeting
+    meeting_id = conn.execute(
+        sa.insert(db.meetings)
+        .values(
+            document_id=document_id, organisation=m.organisation, body=m.body,
+            meeting_date=_date(m.meeting_date), place=m.place, first_item=m.first_item, last_item=m.last_item,
+        )
+        .returning(db.meetings.c.id)
+    ).scalar_one()
+    if m.attendees:
+        conn.execute(
+            sa.insert(db.attendees),
+            [{"meeting_id": meeting_id, "name": a.name, "party": a.party, "role": a.role, "kind": a.kind,
+              "replaces": a.replaces} for a in m.attendees],
+        )
+    entity_rows: list[dict[str, object]] = []
+    for item in doc.items:
+        item_id = conn.execute(
+            sa.insert(db.items)
+            .values(
+                meeting_id=meeting_id, number=item.number, title=item.title, case_number=item.case_number,
+                page_start=item.page_start, page_end=item.page_end,
+            )
+            .returning(db.items.c.id)
+        ).scalar_one()
+        if item.recipients:
+            conn.execute(sa.insert(db.recipients), [{"item_id": item_id, "name": r} for r in item.recipients])
+        for section in item.sections:
+            section_id = conn.execute(
+                sa.insert(db.sections)
+                .values(
+                    item_id=item_id, position=section.position, kind=section.kind, heading=section.heading,
+                    text=section.text, page_start=section.page_start, page_end=section.page_end,
+                )
+                .returning(db.sections.c.id)
+            ).scalar_one()
+            entity_rows.extend(
+                {
+                    "item_id": item_id, "section_id": section_id, "label": e.label, "text": e.text,
+                    "start_char": e.start, "end_char": e.end, "page": e.page, "party": e.party,
+                    "value_num": e.value_num, "value_date": _date(e.value_date), "unit": e.unit,
+                    "source": e.source,
+                }
+                for e in section.entities
+            )
+    if entity_rows:
+        conn.execute(sa.insert(db.entities), entity_rows)
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    """Row count of every table (for summaries and tests)."""
+    try:
+        with engine.connect() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in db.metadata.sorted_tables}
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(str(exc)) from exc

@@ -1,0 +1,559 @@
+"""Stage 2, segment: ``ExtractedDocument`` -> ``Protocol`` (meeting, items, typed sections).
+
+Works on the text lines of the extracted document. The cover page (text
+before the first item) and the removed running headers give the meeting:
+organisation, body, date, place, declared paragraph range and attendance.
+Item headings (``§ 76``, ``76 §``, ``KF § 29``) are candidates scored by how
+much they look like a heading (paragraph start, bold, a case number next to
+them); the items kept are the best-scoring strictly increasing sequence of
+numbers, inside the range the cover page declares. That drops references in
+running text (``KF § 261``), quoted clauses (``§10 Tvist``) and tables of
+contents. Sections start at known headings; other lines stay in the section
+they are in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from .types import Attendee, ExtractedDocument, Item, Meeting, PageInfo, Protocol, Section
+from .values import case_number, first_date, party_code
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TextLine:
+    """A line of the document text with its offsets and context."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    para_start: bool  # first line of a paragraph (after a blank line or at the start)
+    bold: bool
+
+
+# Section headings: the whole line (an optional trailing colon aside) must match.
+SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(rf"^(?:{rx})$", re.IGNORECASE))
+    for kind, rx in [
+        ("sammanfattning", r"sammanfattning(?: av ärendet)?"),
+        ("arendebeskrivning", r"ärendebeskrivning|ärendet|bakgrund|beskrivning av ärendet"),
+        ("beslutsunderlag", r"beslutsunderlag|handlingar|handling|underlag(?: för beslut)?"),
+        ("forslag_till_beslut", r"förslag till beslut|[\wåäöé/ .,-]{0,80}s förslag(?: till beslut)?|förslag"),
+        ("yrkanden", r"yrkanden?|yrkanden? på sammanträdet"),
+        ("beslutsgang", r"beslutsgång|propositionsordning|proposition"),
+        ("omrostning", r"omröstning|votering|omröstningsresultat|omröstningslista"),
+        ("beslut", r"beslut|beslut/beredning på sammanträdet|[\wåäöé/ -]{0,60}s beslut"),
+        ("reservation", r"reservation(?:er)?|reservation(?:er)? och särskilda yttranden"),
+        ("protokollsanteckning", r"protokollsanteckning(?:ar)?"),
+        ("jav", r"jäv|anmälan om jäv|anmält jäv"),
+        (
+            "expedieras_till",
+            r"expedieras(?: till)?|beslutet skickas till|protokollsutdrag(?: skickas)? till|"
+            r"skickas till|beslutet expedieras till|för kännedom till|delges",
+        ),
+        (
+            "other",
+            r"tidigare behandling|särskilt yttrande|särskilda yttranden|yttranden?|bilagor|"
+            r"ajournering|upplysningar|ärendets behandling",
+        ),
+    ]
+]
+MAX_HEADING_WORDS = 12
+
+# Item headings: "§ 76 Title", "KF § 29", "§ 198 Ärendenummer SLK-2025-00144", "76 § Title"
+ITEM_RES = (
+    re.compile(r"^(?:(?P<prefix>[A-ZÅÄÖ]{1,5})\s+)?§\s?(?P<num>\d{1,4})(?![\d.,:/-])(?:\s+(?P<rest>.*))?$"),
+    re.compile(r"^(?P<num>\d{1,4})\s?§(?:\s+(?P<rest>.*))?$"),
+)
+TOC_RE = re.compile(r"(?:\.\s?){4,}\s*\d*$|(?:\s{3,}|\t)\d+$")
+TRAILER_RE = re.compile(
+    r"^(?:anvisning för begäran om omprövning|besvärsanvisning|hur man överklagar|överklagandehänvisning)",
+    re.IGNORECASE,
+)
+SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
+
+# Cover page labels
+BODY_WORD_RE = re.compile(
+    r"(?:nämnd|styrelse|fullmäktige|utskott|sektion|beredning|delegation|råd|direktion|presidium)"
+    r"(?:en|et|ens|ets|s|e|es)?$",
+    re.IGNORECASE,
+)
+ORG_RE = re.compile(
+    r"^(?:Region\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?|[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad|läns landsting)|"
+    r"Kommun\s+[A-ZÅÄÖ][\wåäö-]+)$"
+)
+ORG_BODY_RE = re.compile(
+    r"^(?P<org>[A-ZÅÄÖ][\wåäö-]+\s+(?:Stad|stad|kommun)|Region\s+[A-ZÅÄÖ][\wåäö-]+)\s+"
+    r"(?P<body>[A-ZÅÄÖ][\wåäö -]+?)(?:,\s*(?:protokoll|sammanträdesprotokoll))?$"
+)
+ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
+    (re.compile(rf"^(?:{rx})\b:?\s*", re.IGNORECASE), kind)
+    for rx, kind in [
+        (r"ej tjänstgörande ersättare|icke tjänstgörande ersättare", "ovrig"),
+        (r"tjänstgörande ersättare|ersättare", "ersattare"),
+        (r"beslutande ledamöter|beslutande|närvarande ledamöter|ordinarie ledamöter|ledamöter", "ledamot"),
+        (r"övriga deltagare|övriga närvarande|övriga|närvarande tjänstemän|tjänstemän|närvarande", "ovrig"),
+        (r"utses att justera|justerare|justerande", "justerare"),
+        (
+            r"justeringens plats och tid|justeringens tid|underskrifter|underskrift|paragrafer|ärenden|"
+            r"sekreterare|ordförande|plats och tid|sammanträdesdatum|sammanträdestid|sammanträdesplats|"
+            r"anslag|bevis|organ|datum|tid|plats|elektroniska|elektronisk|intygar|protokollet|"
+            r"det justerade|dokumentet|anslaget|förvaringsplats|sammanträde",
+            None,
+        ),
+    ]
+]
+NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
+NAME_RE = re.compile(rf"^{NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{NAME_TOKEN}){{1,3}}$")
+PERSON_LINE_RE = re.compile(
+    r"^(?P<name>[^(),]+?),?\s*\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)\s*,?\s*(?P<rest>.*)$"
+)
+REPLACES_RE = re.compile(r"^ersätter\s+(?P<who>.+?)\s*$", re.IGNORECASE)
+RANGE_RE = re.compile(
+    r"(?m)^\s*(?:paragrafer|ärenden|paragraf|§§)\s*:?\s*(?:§§?\s*)?(?P<a>\d{1,4})\s*(?:§\s*)?"
+    r"(?:[-–]\s*(?:§\s*)?(?P<b>\d{1,4}))?",
+    re.IGNORECASE,
+)
+AGENDA_RE = re.compile(r"^(föredragningslista|kallelse|dagordning|sammanträdeskallelse)\b", re.IGNORECASE)
+
+
+def segment(doc: ExtractedDocument) -> Protocol:
+    """Split an extracted document into its meeting, items and typed sections."""
+    lines = _lines(doc)
+    heads = _choose_items(lines, _declared_range(doc.text[:6000]))
+    cover_end = heads[0][0].start if heads else len(doc.text)
+    if heads and heads[0][1] is not None:
+        cover_end = heads[0][1].start
+    meeting = _meeting(doc, lines, cover_end)
+    items = _items(doc, lines, heads)
+    return Protocol(
+        path=doc.path,
+        sha256=doc.sha256,
+        size=doc.size,
+        page_count=doc.page_count,
+        doc_type=_doc_type(doc, lines),
+        meeting=meeting,
+        items=items,
+        pages=[PageInfo(p.number, p.char_count, p.has_text) for p in doc.pages],
+        extractor=doc.extractor,
+        page_map=[[s.page, s.start, s.end] for s in doc.spans],
+    )
+
+
+def _lines(doc: ExtractedDocument) -> list[TextLine]:
+    bold = set(doc.bold_lines)
+    out: list[TextLine] = []
+    pos = 0
+    blank_before = True
+    for raw in doc.text.split("\n"):
+        end = pos + len(raw)
+        if raw.strip():
+            out.append(TextLine(len(out), pos, end, raw.strip(), blank_before, pos in bold))
+            blank_before = False
+        else:
+            blank_before = True
+        pos = end + 1
+    return out
+
+
+def _doc_type(doc: ExtractedDocument, lines: list[TextLine]) -> str:
+    """'protokoll', or 'foredragningslista' / 'kallelse' when the first page says so."""
+    first_page = [h for h in doc.pages[0].header] if doc.pages else []
+    for ln in first_page + [ln.text for ln in lines[:6]]:
+        m = AGENDA_RE.match(ln)
+        if m:
+            word = m.group(1).lower()
+            return "kallelse" if "kallelse" in word else "foredragningslista"
+        if ln.lower().startswith(("protokoll", "sammanträdesprotokoll")):
+            return "protokoll"
+    return "protokoll"
+
+
+def _is_trailer(ln: TextLine) -> bool:
+    """The appeal instructions printed after the last item (not their table-of-contents line)."""
+    return bool(TRAILER_RE.match(ln.text)) and not TOC_RE.search(ln.text)
+
+
+def _declared_range(cover: str) -> tuple[int, int] | None:
+    """The paragraph range the cover page declares (``Paragrafer §§ 18-35``, ``Ärenden 39 – 49 §``)."""
+    m = RANGE_RE.search(cover)
+    if not m:
+        return None
+    a = int(m.group("a"))
+    b = int(m.group("b")) if m.group("b") else a
+    return (a, b) if a <= b else None
+
+
+# ---------------------------------------------------------------- items
+
+
+def _section_kind(text: str) -> tuple[str, str] | None:
+    """(kind, heading) when the whole line is a known section heading."""
+    heading = text.strip().rstrip(":").strip()
+    if not heading or len(heading.split()) > MAX_HEADING_WORDS or heading.endswith((".", ",")):
+        return None
+    for kind, rx in SECTION_PATTERNS:
+        if rx.match(heading):
+            return kind, heading
+    return None
+
+
+def _item_candidate(ln: TextLine, lines: list[TextLine]) -> tuple[int, float, str] | None:
+    """(number, score, rest) when the line looks like an item heading."""
+    for rx in ITEM_RES:
+        m = rx.match(ln.text)
+        if m:
+            break
+    else:
+        return None
+    rest = (m.group("rest") or "").strip()
+    if rest and (TOC_RE.search(rest) or rest[0].islower() or rest[0] in ",.;:"):
+        return None  # a table-of-contents line or a reference in running text
+    score = 1.0
+    if ln.para_start:
+        score += 1.0
+    else:
+        prev = lines[ln.index - 1].text if ln.index else ""
+        if not prev.endswith(SENTENCE_END) and not case_number(prev):
+            score -= 1.0  # in the middle of a sentence
+    if ln.bold:
+        score += 1.0
+    if "§ " in ln.text[:8] or re.match(r"^\d+ §", ln.text):
+        score += 0.5
+    near = lines[ln.index + 1 : ln.index + 4]
+    if case_number(rest) or any(case_number(x.text) for x in near) or (
+        ln.index and case_number(lines[ln.index - 1].text)
+    ):
+        score += 1.0
+    if any(_section_kind(x.text) for x in lines[ln.index + 1 : ln.index + 6]):
+        score += 0.5
+    return int(m.group("num")), score, rest
+
+
+def _choose_items(
+    lines: list[TextLine], declared: tuple[int, int] | None
+) -> list[tuple[TextLine, TextLine | None, str]]:
+    """The item headings: the best-scoring strictly increasing sequence of candidate numbers.
+
+    Returns (heading line, case-number line printed just above it or None, rest of heading).
+    """
+    cands: list[tuple[TextLine, int, float, str]] = []
+    for ln in lines:
+        if _is_trailer(ln):
+            break
+        c = _item_candidate(ln, lines)
+        if c and c[1] >= 1.5:
+            cands.append((ln, c[0], c[1], c[2]))
+    if declared:
+        inside = [c for c in cands if declared[0] <= c[1] <= declared[1]]
+        if inside:
+            cands = inside
+    # maximum-weight strictly increasing subsequence (O(n^2); n is the number of candidates)
+    best: list[float] = []
+    back: list[int] = []
+    for i, (_ln, num, score, _rest) in enumerate(cands):
+        best.append(score)
+        back.append(-1)
+        for j in range(i):
+            if cands[j][1] < num and best[j] + score > best[i]:
+                best[i] = best[j] + score
+                back[i] = j
+    if not cands:
+        return []
+    i = max(range(len(cands)), key=lambda k: (best[k], -k))
+    chosen: list[tuple[TextLine, TextLine | None, str]] = []
+    while i >= 0:
+        ln, _num, _score, rest = cands[i]
+        above = lines[ln.index - 1] if ln.index else None
+        if above is not None and not case_number(above.text):
+            above = None
+        chosen.append((ln, above, rest))
+        i = back[i]
+    return chosen[::-1]
+
+
+def _items(
+    doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str]]
+) -> list[Item]:
+    items: list[Item] = []
+    trailer = next((ln.start for ln in lines if _is_trailer(ln)), len(doc.text))
+    for k, (head, above, rest) in enumerate(heads):
+        nxt = heads[k + 1] if k + 1 < len(heads) else None
+        end = (nxt[1] or nxt[0]).start if nxt else max(trailer, head.end)
+        body = [ln for ln in lines if head.index < ln.index and ln.end <= end]
+        number = next(int(m.group("num")) for m in (rx.match(head.text) for rx in ITEM_RES) if m)
+        title, case, consumed = _title_and_case(rest, body, above, head.bold if doc.bold_lines else None)
+        sections = _sections(doc, body[consumed:], end)
+        item = Item(
+            number=number,
+            title=title,
+            case_number=case,
+            page_start=doc.page_at((above or head).start),
+            page_end=doc.page_at(max(end - 1, head.start)),
+            sections=sections,
+        )
+        item.recipients = [r for s in sections if s.kind == "expedieras_till" for r in recipients(s.text)]
+        items.append(item)
+    return items
+
+
+def _continues_title(before: str, ln: TextLine, prev_bold: bool | None) -> bool:
+    """Whether ``ln`` is the next line of a title that wrapped."""
+    if ln.para_start or before.endswith((".", ":")) or ln.text.endswith("."):
+        return False
+    if prev_bold is not None and prev_bold != ln.bold:
+        return False  # the title is set in another weight than the text after it
+    return ln.text[0].islower() or (len(before) >= 45 and len(ln.text) <= 80)
+
+
+def _title_and_case(
+    rest: str, body: list[TextLine], above: TextLine | None, head_bold: bool | None
+) -> tuple[str | None, str | None, int]:
+    """Title, case number and how many body lines they used."""
+    case = case_number(above.text) if above else None
+    title_parts: list[str] = []
+    m = re.search(r"\b(?:Dnr|Diarienr|Diarienummer|Ärendenummer|Ärendenr)\b.*$", rest, re.IGNORECASE)
+    if m:
+        case = case or case_number(m.group(0))
+        rest = rest[: m.start()].strip()
+    elif case_number(rest):
+        case, rest = case_number(rest), ""
+    elif re.match(r"^\d{2,5}/\d{2,4}$", rest):  # "§ 3 0509/23"
+        case, rest = rest, ""
+    if rest:
+        title_parts.append(rest)
+    used = 0
+    prev_bold = head_bold
+    for ln in body[:6]:
+        if _section_kind(ln.text):
+            break
+        found = case_number(ln.text)
+        if found:
+            case = case or found
+            used += 1
+            continue
+        if title_parts and not _continues_title(title_parts[-1], ln, prev_bold):
+            break
+        if len(title_parts) >= 4 or len(ln.text) > 140:
+            break
+        title_parts.append(ln.text)
+        prev_bold = ln.bold
+        used += 1
+    title = " ".join(title_parts).strip() or None
+    return title, case, used
+
+
+def _sections(doc: ExtractedDocument, body: list[TextLine], end: int) -> list[Section]:
+    """Typed sections of an item body: a new section at each heading of another kind."""
+    marks: list[tuple[TextLine | None, str, str | None]] = []  # (heading line, kind, heading)
+    current: str | None = None
+    for ln in body:
+        found = _section_kind(ln.text)
+        if not found or found[0] == current:
+            continue  # sub-headings and repeated headings of the same kind stay inside
+        marks.append((ln, found[0], found[1]))
+        current = found[0]
+    sections: list[Section] = []
+    text_start = body[0].start if body else end
+    if body and (not marks or marks[0][0] is not body[0]):
+        first_mark = marks[0][0].start if marks and marks[0][0] else end  # type: ignore[union-attr]
+        _add_section(doc, sections, "other", None, text_start, first_mark)
+    for i, (ln, kind, heading) in enumerate(marks):
+        assert ln is not None
+        stop = marks[i + 1][0].start if i + 1 < len(marks) else end  # type: ignore[union-attr]
+        _add_section(doc, sections, kind, heading, ln.end, stop)
+    return sections
+
+
+def _add_section(
+    doc: ExtractedDocument, sections: list[Section], kind: str, heading: str | None, start: int, stop: int
+) -> None:
+    raw = doc.text[start:stop]
+    stripped = raw.strip()
+    if not stripped and kind == "other" and heading is None:
+        return
+    offset = start + (len(raw) - len(raw.lstrip()))
+    sections.append(
+        Section(
+            position=len(sections) + 1,
+            kind=kind,
+            heading=heading,
+            text=stripped,
+            page_start=doc.page_at(offset),
+            page_end=doc.page_at(max(offset, offset + len(stripped) - 1)),
+            offset=offset,
+        )
+    )
+
+
+def recipients(text: str) -> list[str]:
+    """Addressees of an ``Expedieras till`` section, one per name."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*(?:[•\-–*·]|\d+[.)])\s*", "", line).strip().rstrip(".;")
+        if not line or len(line.split()) > 14:
+            continue
+        for part in re.split(r"\s*[,;]\s*|(?<!-)\s+(?:och|samt)\s+", line):
+            part = part.strip().rstrip(".")
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+# ---------------------------------------------------------------- meeting
+
+
+def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> Meeting:
+    cover = [ln for ln in lines if ln.end <= cover_end]
+    header_lines = [h for p in doc.pages[:3] for h in p.header]
+    meeting = Meeting()
+    meeting.body = _find_body(cover, header_lines)
+    meeting.organisation = next(
+        (t for t in [ln.text for ln in cover[:15]] + header_lines if ORG_RE.match(t.strip())), None
+    )
+    if meeting.body is None:  # text files: "Göteborgs Stad Kommunfullmäktige, protokoll" in a page header
+        for ln in lines:
+            m = ORG_BODY_RE.match(ln.text)
+            if m and BODY_WORD_RE.search(m.group("body").split()[-1]):
+                meeting.organisation = meeting.organisation or m.group("org")
+                meeting.body = m.group("body")
+                break
+    cover_text = "\n".join(ln.text for ln in cover)
+    meeting.meeting_date = _find_date(cover, header_lines) or _labelled_date(lines)
+    meeting.place = _find_place(cover)
+    rng = _declared_range(cover_text)
+    if rng:
+        meeting.first_item, meeting.last_item = rng
+    meeting.attendees = _attendees(cover)
+    return meeting
+
+
+def _find_body(cover: list[TextLine], header_lines: list[str]) -> str | None:
+    texts = [ln.text for ln in cover[:25]]
+    for t in texts:
+        m = re.match(r"^(?:Organ|Nämnd|Instans|Organ:)\s+(?P<body>\S.*)$", t)
+        if m:
+            return m.group("body").strip()
+    for source in (texts, header_lines):
+        for i, t in enumerate(source):
+            cand = t.strip()
+            # a body name split over two lines: "Regionala utvecklingsnämndens" / "arbetsutskott"
+            if i + 1 < len(source) and re.search(r"s$", cand) and re.match(r"^[a-zåäö]+$", source[i + 1].strip()):
+                cand = f"{cand} {source[i + 1].strip()}"
+            words = cand.split()
+            if 1 <= len(words) <= 6 and cand[0].isupper() and BODY_WORD_RE.search(words[-1]):
+                if not re.search(r"\d|:", cand):
+                    return cand
+    return None
+
+
+def _find_date(cover: list[TextLine], header_lines: list[str]) -> str | None:
+    label = re.compile(r"^(?:sammanträdesdatum|sammanträdestid|sammanträdest\w*|datum|plats och tid|tid)\b", re.I)
+    for ln in cover[:40]:
+        if label.match(ln.text):
+            found = first_date(ln.text)
+            if not found:
+                nxt = cover[ln.index + 1].text if ln.index + 1 < len(cover) else ""
+                found = first_date(nxt)
+            if found:
+                return found
+    for t in [ln.text for ln in cover[:40]] + header_lines:
+        found = first_date(t)
+        if found:
+            return found
+    return None
+
+
+def _labelled_date(lines: list[TextLine]) -> str | None:
+    """A ``Sammanträdesdatum: 2024-08-28`` line anywhere (text files keep page headers in the body)."""
+    for ln in lines:
+        if re.match(r"^sammanträdesdatum\b", ln.text, re.I):
+            found = first_date(ln.text)
+            if found:
+                return found
+    return None
+
+
+def _find_place(cover: list[TextLine]) -> str | None:
+    for ln in cover[:40]:
+        m = re.match(r"^(?:plats och tid|sammanträdesplats|plats|lokal)\s*:?\s*(?P<v>\S.*)$", ln.text, re.I)
+        if not m:
+            continue
+        value = m.group("v")
+        # cut at the time or date: "Kommunhuset, Björkvik, tisdagen den 12 mars 2024 kl. 13.00"
+        value = re.split(
+            r",?\s*(?:\b(?:kl\.?|klockan)\s*\d|\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\b|"
+            r"\bden\s+\d|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})",
+            value,
+            maxsplit=1,
+            flags=re.I,
+        )[0]
+        value = value.strip(" ,;")
+        if value:
+            return value
+    return None
+
+
+def _attendees(cover: list[TextLine]) -> list[Attendee]:
+    out: list[Attendee] = []
+    kind: str | None = None
+    two_columns = False
+    for ln in cover:
+        text = ln.text
+        for rx, label_kind in ATTENDANCE_LABELS:
+            m = rx.match(text)
+            if m:
+                kind = label_kind
+                text = text[m.end() :].strip()
+                break
+        if kind is None or not text:
+            continue
+        if text.lower().startswith("ordinarie"):
+            two_columns = True
+            continue
+        out.extend(_people_on_line(text, kind, two_columns))
+    return out
+
+
+def _people_on_line(text: str, kind: str, two_columns: bool) -> list[Attendee]:
+    if "[" in text:  # Finland-Swedish checkbox lists: "[X] Lindvall Mikael, ordförande [ ] Eklund Karita"
+        people: list[Attendee] = []
+        cells = re.findall(r"\[\s*([xX]?)\s*\]\s*([^\[]+)", text)
+        for col, (mark, cell) in enumerate(cells):
+            if not mark:
+                continue
+            col_kind = "ersattare" if two_columns and col == 1 and kind == "ledamot" else kind
+            person = _person(cell.strip(), col_kind)
+            if person:
+                people.append(person)
+        return people
+    parts = re.split(r"(?<=\))\s*(?:,|;|\boch\b)\s*(?=[A-ZÅÄÖ][^()]*\()", text)
+    return [p for p in (_person(part.strip(), kind) for part in parts) if p]
+
+
+def _person(text: str, kind: str) -> Attendee | None:
+    """One attendance entry: ``Richard Carstedt (S), ordförande``, ``X (M) ersätter Y (M)``, ``Namn, titel``."""
+    text = text.strip().rstrip(".;,")
+    m = PERSON_LINE_RE.match(text)
+    if m:
+        name = m.group("name").strip()
+        party = party_code(m.group("party"))
+        rest = m.group("rest").strip(" ,")
+        replaces = None
+        r = REPLACES_RE.match(rest)
+        if r:
+            replaces, rest = r.group("who"), ""
+            kind = "ersattare" if kind in ("ledamot", "ersattare") else kind
+        if not NAME_RE.match(name) or party is None:
+            return None
+        return Attendee(name=name, party=party, role=rest or None, kind=kind, replaces=replaces)
+    name, _, role = text.partition(",")
+    name = name.strip()
+    if not NAME_RE.match(name) or name.split()[0].lower() in {"regionens", "kommunhuset", "stadshuset"}:
+        return None
+    return Attendee(name=name, party=None, role=role.strip() or None, kind=kind)

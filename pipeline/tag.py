@@ -1,0 +1,213 @@
+"""Stage 3, tag: ``Protocol`` -> ``Protocol`` with entities on every section.
+
+One spaCy ``nlp`` object: the trained Swedish pipeline from ``models/`` when
+present (statistical NER for PERSON, ORG, LOC), else ``spacy.blank("sv")``,
+followed by the rule component ``protokoll_rules`` that adds what rules do
+best and normalises values: persons written ``Name (S)`` with their party,
+party codes (PARTY), MONEY in SEK, PERCENT, and DATE as ISO anchored to the
+meeting date. Rule spans win over overlapping statistical ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .types import Entity, Protocol
+from .values import (
+    BARE_MILLION_NEXT,
+    MONEY_RE,
+    PARTIES,
+    PARTY_NAMES,
+    PERCENT_RE,
+    find_dates,
+    money_value,
+    parse_date,
+    party_code,
+    to_decimal,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "sv_protokoll"
+RULES = "protokoll_rules"
+
+_NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
+PERSON_PARTY_RE = re.compile(
+    rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{_NAME_TOKEN}){{0,3}}),?\s*"
+    r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
+)
+# Capitalised words that start a sentence or a title before a name: not part of the name.
+NOT_NAME_WORDS = {
+    "ordföranden", "ordförande", "vice", "förste", "andre", "tredje", "ledamoten", "ledamot", "ersättaren",
+    "tjänstgörande", "kommunalrådet", "kommunalråd", "oppositionsrådet", "på", "enligt", "av", "från",
+    "och", "även", "där", "att", "med", "för", "till", "i", "om", "samt", "yrkande", "yrkar", "förslag",
+    "bifall", "reservation", "protokollsanteckning", "beslut", "jäv", "ja", "nej", "ledamöterna",
+    "representanterna", "gruppledaren", "regionrådet", "borgarrådet", "kommunstyrelsens", "ordförandens",
+    "dessutom", "vidare", "sedan", "därefter", "härefter", "under", "när", "efter", "det", "den", "de",
+    "han", "hon", "som", "men", "eftersom", "nämnden", "styrelsen", "skriftlig", "muntlig", "röstar",
+}
+ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|verket|kontor|fullmäktige|utskott)", re.I)
+# Party codes standing alone: "Yrkande från V, S och MP", "Ledamöterna för SD", "(S)-gruppen"
+PARTY_CODES_RE = "|".join(sorted(PARTIES, key=len, reverse=True))
+PARTY_LIST_RE = re.compile(
+    rf"(?:(?<=\bfrån )|(?<=\bför )|(?<=, )|(?<= och )|(?<=\bav ))(?P<code>{PARTY_CODES_RE})(?=\s*(?:,|och\b|den\b|$|\.|:|;|\s+(?:reserverar|yrkar|antecknar|deltar|röstar|lämnar|särskilt)))"
+)
+PARTY_NAME_RE = re.compile(
+    r"\b(?P<name>" + "|".join(sorted((re.escape(n.capitalize()) for n in PARTY_NAMES), key=len, reverse=True)) + r")s?\b"
+)
+
+
+@dataclass
+class RuleSpan:
+    """A span the rules found, with its normalised attributes."""
+
+    start: int
+    end: int
+    label: str
+    party: str | None = None
+    value_num: float | None = None
+    value_date: str | None = None
+    unit: str | None = None
+
+
+def rule_spans(text: str, anchor: str | None) -> list[RuleSpan]:
+    """All rule entities in ``text`` (newlines already flattened to spaces), without overlaps."""
+    spans: list[RuleSpan] = []
+    for m in PERSON_PARTY_RE.finditer(text):
+        party = party_code(m.group("party"))
+        raw_party = m.group("party")
+        if party is None or (raw_party.islower() and raw_party.upper() not in PARTIES):
+            continue
+        words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group("name"))]
+        while words and words[0][2].lower() in NOT_NAME_WORDS:
+            words.pop(0)
+        if len(words) < 2:
+            continue  # one capitalised word before "(S)" is no full name
+        name_start, name_end = m.start("name") + words[0][0], m.start("name") + words[-1][1]
+        if ORG_WORDS.search(text[name_start:name_end]):
+            continue
+        spans.append(RuleSpan(name_start, name_end, "PERSON", party=party))
+        spans.append(RuleSpan(m.start("party"), m.end("party"), "PARTY", party=party))
+    for m in PARTY_LIST_RE.finditer(text):
+        spans.append(RuleSpan(m.start("code"), m.end("code"), "PARTY", party=m.group("code")))
+    for m in PARTY_NAME_RE.finditer(text):
+        spans.append(RuleSpan(m.start("name"), m.end(), "PARTY", party=PARTY_NAMES[m.group("name").lower()]))
+    for m in MONEY_RE.finditer(text):
+        if m.group("rate"):
+            continue  # kr/invånare, kronor per timme: a rate, not an amount
+        unit = re.sub(r"\s+", " ", m.group("unit").lower())
+        if unit in ("miljoner", "miljon", "miljarder"):
+            after = text[m.end() :].lstrip()
+            nxt = re.match(r"[\wåäöÅÄÖ]+", after)
+            if nxt and nxt.group(0).lower() not in BARE_MILLION_NEXT:
+                continue  # "2 miljoner invånare"
+        value, currency = money_value(m.group("num"), m.group("unit"))
+        spans.append(RuleSpan(m.start("num"), m.end("unit"), "MONEY", value_num=value, unit=currency))
+    for m in PERCENT_RE.finditer(text):
+        spans.append(RuleSpan(m.start(), m.end(), "PERCENT", value_num=float(to_decimal(m.group("num")))))
+    for start, end, raw in find_dates(text):
+        iso = parse_date(re.sub(r"\s+", " ", raw), anchor)
+        if iso:
+            spans.append(RuleSpan(start, end, "DATE", value_date=iso))
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[RuleSpan] = []
+    for s in spans:
+        if kept and s.start < kept[-1].end:
+            continue
+        kept.append(s)
+    return kept
+
+
+def build_nlp(model: str | Path | None = None) -> Any:
+    """The tagging pipeline: the trained model (if any) plus the rule component.
+
+    ``model=None`` uses ``models/sv_protokoll`` when it exists; ``model="blank"``
+    forces ``spacy.blank("sv")`` (rules only).
+    """
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+    for name in ("party", "value_num", "value_date", "unit"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Doc.has_extension("anchor"):
+        Doc.set_extension("anchor", default=None)
+    if not Language.has_factory(RULES):
+        Language.component(RULES)(_rules_component)
+
+    path = DEFAULT_MODEL if model is None else model
+    if str(path) != "blank" and Path(path).exists():
+        nlp = spacy.load(path, exclude=["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler"])
+        nlp.meta["protokoll_model"] = str(path)
+    else:
+        if model not in (None, "blank"):
+            raise FileNotFoundError(f"model not found: {path}")
+        nlp = spacy.blank("sv")
+        nlp.meta["protokoll_model"] = "blank"
+    nlp.add_pipe(RULES, last=True)
+    return nlp
+
+
+def _rules_component(doc: Any) -> Any:
+    """spaCy component: merge rule spans into ``doc.ents``; rule spans win over overlapping model spans."""
+    from spacy.util import filter_spans
+
+    rules = []
+    for rs in rule_spans(doc.text, doc._.anchor):
+        span = doc.char_span(rs.start, rs.end, label=rs.label, alignment_mode="expand")
+        if span is None:
+            continue
+        span._.party = rs.party
+        span._.value_num = rs.value_num
+        span._.value_date = rs.value_date
+        span._.unit = rs.unit
+        rules.append(span)
+    taken = [(s.start, s.end) for s in rules]
+    model_ents = [e for e in doc.ents if not any(e.start < b and a < e.end for a, b in taken)]
+    doc.ents = filter_spans(rules + model_ents)
+    return doc
+
+
+def tag(protocols: Iterable[Protocol], nlp: Any, batch_size: int = 64) -> Iterable[Protocol]:
+    """Tag every section of every protocol; yields each protocol when done."""
+    for protocol in protocols:
+        tag_protocol(protocol, nlp, batch_size)
+        yield protocol
+
+
+def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol:
+    """Fill ``Section.entities`` of one protocol in place and return it."""
+    anchor = protocol.meeting.meeting_date
+    sections = [s for item in protocol.items for s in item.sections]
+    docs = []
+    for section in sections:
+        # newlines become spaces (same length), so offsets stay those of sections.text
+        doc = nlp.make_doc(section.text.replace("\n", " "))
+        doc._.anchor = anchor
+        docs.append(doc)
+    for section, doc in zip(sections, nlp.pipe(docs, batch_size=batch_size), strict=True):
+        section.entities = [
+            Entity(
+                label=ent.label_,
+                text=section.text[ent.start_char : ent.end_char],
+                start=ent.start_char,
+                end=ent.end_char,
+                page=protocol.page_at(section.offset + ent.start_char),
+                party=ent._.party,
+                value_num=ent._.value_num,
+                value_date=ent._.value_date,
+                unit=ent._.unit,
+                source="rule" if ent.label_ in ("MONEY", "DATE", "PERCENT", "PARTY") or ent._.party else "model",
+            )
+            for ent in doc.ents
+            if ent.label_ in ("PERSON", "PARTY", "ORG", "LOC", "MONEY", "DATE", "PERCENT")
+        ]
+    protocol.tagged = True
+    protocol.model = nlp.meta.get("protokoll_model")
+    return protocol

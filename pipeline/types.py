@@ -1,0 +1,303 @@
+"""Dataclasses passed between the stages.
+
+extract -> ``ExtractedDocument``; segment -> ``Protocol`` (sections without
+entities); tag -> ``Protocol`` (sections with entities); a document that
+cannot be processed travels as a ``Failure`` instead, so that ``load`` can
+record it. Every class round-trips losslessly through ``to_dict``/``from_dict``
+(JSON files under data/processed/), which lets any stage re-run alone.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SECTION_KINDS = (
+    "sammanfattning",
+    "arendebeskrivning",
+    "beslutsunderlag",
+    "forslag_till_beslut",
+    "yrkanden",
+    "beslutsgang",
+    "omrostning",
+    "beslut",
+    "reservation",
+    "protokollsanteckning",
+    "jav",
+    "expedieras_till",
+    "other",
+)
+ATTENDEE_KINDS = ("ledamot", "ersattare", "ovrig", "justerare")
+ENTITY_LABELS = ("PERSON", "PARTY", "ORG", "LOC", "MONEY", "DATE", "PERCENT")
+
+
+@dataclass
+class Word:
+    """A word on a page with its box in PDF points (origin top left)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def to_list(self) -> list[Any]:
+        return [self.text, self.x0, self.top, self.x1, self.bottom]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> Word:
+        return cls(*data)
+
+
+@dataclass
+class Page:
+    """One PDF page: what was found on it and what was removed as running header/footer."""
+
+    number: int
+    width: float
+    height: float
+    char_count: int
+    has_text: bool
+    header: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["words"] = [w.to_list() for w in self.words]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        data = dict(data)
+        data["words"] = [Word.from_list(w) for w in data.get("words", [])]
+        return cls(**data)
+
+
+@dataclass
+class PageSpan:
+    """The characters ``text[start:end]`` of a document came from page ``page``."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass
+class ExtractedDocument:
+    """Output of extract: the body text of a document with its page map."""
+
+    path: str
+    sha256: str
+    size: int
+    page_count: int
+    text: str
+    spans: list[PageSpan]
+    pages: list[Page]
+    bold_lines: list[int] = field(default_factory=list)
+    extractor: str = "pdfplumber"
+
+    def page_at(self, offset: int) -> int:
+        """Page number (1-based) of the character at ``offset`` in ``text``."""
+        if not self.spans:
+            return 1
+        starts = [s.start for s in self.spans]
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        return self.spans[i].page
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": "extracted",
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "page_count": self.page_count,
+            "extractor": self.extractor,
+            "text": self.text,
+            "spans": [[s.page, s.start, s.end] for s in self.spans],
+            "bold_lines": self.bold_lines,
+            "pages": [p.to_dict() for p in self.pages],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExtractedDocument:
+        return cls(
+            path=data["path"],
+            sha256=data["sha256"],
+            size=data["size"],
+            page_count=data["page_count"],
+            extractor=data.get("extractor", "pdfplumber"),
+            text=data["text"],
+            spans=[PageSpan(*s) for s in data["spans"]],
+            bold_lines=list(data.get("bold_lines", [])),
+            pages=[Page.from_dict(p) for p in data["pages"]],
+        )
+
+
+@dataclass
+class Failure:
+    """A document that could not be processed, and why (becomes a documents row with status 'failed')."""
+
+    path: str
+    sha256: str
+    size: int
+    stage: str
+    error: str
+    page_count: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "failure", **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Failure:
+        data = {k: v for k, v in data.items() if k != "type"}
+        return cls(**data)
+
+
+@dataclass
+class Attendee:
+    """A person on the attendance list of the cover page."""
+
+    name: str
+    party: str | None
+    role: str | None
+    kind: str
+    replaces: str | None = None
+
+
+@dataclass
+class Meeting:
+    """Who met, when and where, as the cover page and running header say."""
+
+    organisation: str | None = None
+    body: str | None = None
+    meeting_date: str | None = None
+    place: str | None = None
+    first_item: int | None = None
+    last_item: int | None = None
+    attendees: list[Attendee] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Meeting:
+        data = dict(data)
+        data["attendees"] = [Attendee(**a) for a in data.get("attendees", [])]
+        return cls(**data)
+
+
+@dataclass
+class Entity:
+    """A tagged mention; offsets are into the text of its section."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    party: str | None = None
+    value_num: float | None = None
+    value_date: str | None = None
+    unit: str | None = None
+    norm: str | None = None
+    source: str = "rule"
+
+
+@dataclass
+class Section:
+    """A typed part of an item (Sammanfattning, Beslut, ...); ``offset`` is where it starts in the document text."""
+
+    position: int
+    kind: str
+    heading: str | None
+    text: str
+    page_start: int
+    page_end: int
+    offset: int
+    entities: list[Entity] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        data = dict(data)
+        data["entities"] = [Entity(**e) for e in data.get("entities", [])]
+        return cls(**data)
+
+
+@dataclass
+class Item:
+    """A paragraph of the protocol (§ 76): title, case number and sections."""
+
+    number: int
+    title: str | None
+    case_number: str | None
+    page_start: int
+    page_end: int
+    sections: list[Section] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Item:
+        data = dict(data)
+        data["sections"] = [Section.from_dict(s) for s in data.get("sections", [])]
+        return cls(**data)
+
+
+@dataclass
+class PageInfo:
+    """What is kept of a page after segmentation: its number and whether it had a text layer."""
+
+    number: int
+    char_count: int
+    has_text: bool
+
+
+@dataclass
+class Protocol:
+    """Output of segment (``tagged`` False) and of tag (``tagged`` True)."""
+
+    path: str
+    sha256: str
+    size: int
+    page_count: int
+    doc_type: str
+    meeting: Meeting
+    items: list[Item]
+    pages: list[PageInfo]
+    extractor: str = "pdfplumber"
+    page_map: list[list[int]] = field(default_factory=list)  # [page, start, end] into the document text
+    tagged: bool = False
+    model: str | None = None
+
+    def page_at(self, offset: int) -> int:
+        """Page number of the character at ``offset`` of the document text."""
+        page = self.page_map[0][0] if self.page_map else 1
+        for number, start, _end in self.page_map:
+            if start > offset:
+                break
+            page = number
+        return page
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "protocol", **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Protocol:
+        data = {k: v for k, v in data.items() if k != "type"}
+        data["meeting"] = Meeting.from_dict(data["meeting"])
+        data["items"] = [Item.from_dict(i) for i in data["items"]]
+        data["pages"] = [PageInfo(**p) for p in data["pages"]]
+        return cls(**data)
+
+
+StageOutput = ExtractedDocument | Protocol | Failure
+
+
+def stage_output_from_dict(data: dict[str, Any]) -> StageOutput:
+    """Rebuild whichever stage output a JSON file under data/processed/ holds."""
+    kind = data.get("type")
+    if kind == "extracted":
+        return ExtractedDocument.from_dict(data)
+    if kind == "protocol":
+        return Protocol.from_dict(data)
+    if kind == "failure":
+        return Failure.from_dict(data)
+    raise ValueError(f"unknown stage output type {kind!r}")

@@ -1,0 +1,79 @@
+"""The rule component on spacy.blank("sv"): no trained model needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.tag import build_nlp, rule_spans
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return build_nlp("blank")
+
+
+def ents(nlp, text: str, anchor: str = "2023-05-12") -> list[tuple]:  # type: ignore[no-untyped-def]
+    doc = nlp.make_doc(text)
+    doc._.anchor = anchor
+    doc = nlp(doc)
+    return [(e.text, e.label_, e._.party, e._.value_num, e._.value_date) for e in doc.ents]
+
+
+def test_person_with_party_and_party_code(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Lorents Burman (S) med bifall av Kjell Öjeryd, (V) och Åsa Ågren Wikström (m)."
+    assert ents(nlp, text) == [
+        ("Lorents Burman", "PERSON", "S", None, None),
+        ("S", "PARTY", "S", None, None),
+        ("Kjell Öjeryd", "PERSON", "V", None, None),
+        ("V", "PARTY", "V", None, None),
+        ("Åsa Ågren Wikström", "PERSON", "M", None, None),
+        ("m", "PARTY", "M", None, None),
+    ]
+
+
+def test_titles_and_sentence_starts_are_not_part_of_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ents(nlp, "Ordföranden Jonas Attenius (S) ställer proposition.")[:1] == [
+        ("Jonas Attenius", "PERSON", "S", None, None)
+    ]
+
+
+def test_local_party_and_non_party_acronyms(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ents(nlp, "Stina Berg (BP) yrkar avslag. Europeiska Unionen (EU) beslutar.") == [
+        ("Stina Berg", "PERSON", "BP", None, None),
+        ("BP", "PARTY", "BP", None, None),
+    ]
+
+
+def test_party_codes_in_lists(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = ents(nlp, "Yrkande från V, S och MP den 23 augusti 2024.", "2024-08-28")
+    assert found == [
+        ("V", "PARTY", "V", None, None),
+        ("S", "PARTY", "S", None, None),
+        ("MP", "PARTY", "MP", None, None),
+        ("23 augusti 2024", "DATE", None, None, "2024-08-23"),
+    ]
+
+
+def test_money_percent_and_dates(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Kostnaderna minskar med 8 miljoner kronor, ca 7 miljoner kronor och 140 tkr, högst 50 procent "
+        "eller 12 %, beslut den 15 juni och senast 2025-12-31. Taxan är 8 kr/invånare för 2 miljoner invånare."
+    )
+    assert ents(nlp, text) == [
+        ("8 miljoner kronor", "MONEY", None, 8_000_000.0, None),
+        ("7 miljoner kronor", "MONEY", None, 7_000_000.0, None),
+        ("140 tkr", "MONEY", None, 140_000.0, None),
+        ("50 procent", "PERCENT", None, 50.0, None),
+        ("12 %", "PERCENT", None, 12.0, None),
+        ("15 juni", "DATE", None, None, "2023-06-15"),
+        ("2025-12-31", "DATE", None, None, "2025-12-31"),
+    ]
+
+
+def test_bare_millions_are_money_only_without_a_following_noun() -> None:
+    spans = rule_spans("det vill säga ca 7 miljoner. Regionen har 2 miljoner invånare.", None)
+    assert [(s.label, s.value_num) for s in spans] == [("MONEY", 7_000_000.0)]
+
+
+def test_label_set_of_the_rule_component(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert nlp.pipe_names[-1] == "protokoll_rules"
