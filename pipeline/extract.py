@@ -35,6 +35,7 @@ ZONE_LINES = 7  # ... and are among the first / last lines of the page
 MIN_TEXT_CHARS = 20  # fewer non-blank characters than this: the page has no usable text layer
 
 PUA_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0\uf06e\uf0a8\uf02d"), "•")
+CID_BULLET_RE = re.compile(r"^\(cid:\d+\)\s+")  # an unmapped glyph opening a line is a bullet
 URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"^[_\-–=.\s]{4,}$")
 HYPHEN_KEEP_NEXT = {"och", "eller", "samt", "respektive", "som", "till", "resp.", "resp"}
@@ -164,7 +165,7 @@ def _read_page(pdf_page: Any) -> tuple[list[Line], list[Word], int]:
     count = 0
     for item in raw:
         chars = item["chars"]
-        text = item["text"].translate(PUA_BULLETS).strip()
+        text = CID_BULLET_RE.sub("• ", item["text"].translate(PUA_BULLETS)).strip()
         visible = [c for c in chars if not c["text"].isspace()]
         count += len(visible)
         if not text:

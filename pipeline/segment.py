@@ -80,12 +80,12 @@ SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 # Cover page labels
 BODY_WORD_RE = re.compile(
     r"(?:nämnd|styrelse|fullmäktige|utskott|sektion|beredning|delegation|råd|direktion|presidium)"
-    r"(?:en|et|ens|ets|s|e|es)?$",
+    r"(?:en|et|ens|ets|s|e|es|n|ns)?$",
     re.IGNORECASE,
 )
 ORG_RE = re.compile(
-    r"^(?:Region\s+[A-ZÅÄÖ][\wåäö-]+(?:\s+[A-ZÅÄÖ][\wåäö-]+)?|[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad|läns landsting)|"
-    r"Kommun\s+[A-ZÅÄÖ][\wåäö-]+)$"
+    r"^(?P<org>Region\s+[A-ZÅÄÖ][\wåäö-]+|[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad|läns landsting))"
+    r"(?=$|\s+(?:Protokoll|Sammanträdesprotokoll|Sida|\d))"
 )
 ORG_BODY_RE = re.compile(
     r"^(?P<org>[A-ZÅÄÖ][\wåäö-]+\s+(?:Stad|stad|kommun)|Region\s+[A-ZÅÄÖ][\wåäö-]+)\s+"
@@ -98,9 +98,9 @@ ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
         (r"tjänstgörande ersättare|ersättare", "ersattare"),
         (r"beslutande ledamöter|beslutande|närvarande ledamöter|ordinarie ledamöter|ledamöter", "ledamot"),
         (r"övriga deltagare|övriga närvarande|övriga|närvarande tjänstemän|tjänstemän|närvarande", "ovrig"),
-        (r"utses att justera|justerare|justerande", "justerare"),
+        (r"utses att justera|justerare", "justerare"),
         (
-            r"justeringens plats och tid|justeringens tid|underskrifter|underskrift|paragrafer|ärenden|"
+            r"justeringens plats och tid|justeringens tid|underskrifter|underskrift|justerande|paragrafer|ärenden|"
             r"sekreterare|ordförande|plats och tid|sammanträdesdatum|sammanträdestid|sammanträdesplats|"
             r"anslag|bevis|organ|datum|tid|plats|elektroniska|elektronisk|intygar|protokollet|"
             r"det justerade|dokumentet|anslaget|förvaringsplats|sammanträde",
@@ -350,7 +350,7 @@ def _title_and_case(
 
 def _sections(doc: ExtractedDocument, body: list[TextLine], end: int) -> list[Section]:
     """Typed sections of an item body: a new section at each heading of another kind."""
-    marks: list[tuple[TextLine | None, str, str | None]] = []  # (heading line, kind, heading)
+    marks: list[tuple[TextLine, str, str]] = []  # (heading line, kind, heading as written)
     current: str | None = None
     for ln in body:
         found = _section_kind(ln.text)
@@ -359,13 +359,11 @@ def _sections(doc: ExtractedDocument, body: list[TextLine], end: int) -> list[Se
         marks.append((ln, found[0], found[1]))
         current = found[0]
     sections: list[Section] = []
-    text_start = body[0].start if body else end
     if body and (not marks or marks[0][0] is not body[0]):
-        first_mark = marks[0][0].start if marks and marks[0][0] else end  # type: ignore[union-attr]
-        _add_section(doc, sections, "other", None, text_start, first_mark)
+        # text between the title and the first heading
+        _add_section(doc, sections, "other", None, body[0].start, marks[0][0].start if marks else end)
     for i, (ln, kind, heading) in enumerate(marks):
-        assert ln is not None
-        stop = marks[i + 1][0].start if i + 1 < len(marks) else end  # type: ignore[union-attr]
+        stop = marks[i + 1][0].start if i + 1 < len(marks) else end
         _add_section(doc, sections, kind, heading, ln.end, stop)
     return sections
 
@@ -414,7 +412,8 @@ def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> M
     meeting = Meeting()
     meeting.body = _find_body(cover, header_lines)
     meeting.organisation = next(
-        (t for t in [ln.text for ln in cover[:15]] + header_lines if ORG_RE.match(t.strip())), None
+        (m.group("org") for t in [ln.text for ln in cover[:15]] + header_lines if (m := ORG_RE.match(t.strip()))),
+        None,
     )
     if meeting.body is None:  # text files: "Göteborgs Stad Kommunfullmäktige, protokoll" in a page header
         for ln in lines:

@@ -50,6 +50,7 @@ NOT_NAME_WORDS = {
     "representanterna", "gruppledaren", "regionrådet", "borgarrådet", "kommunstyrelsens", "ordförandens",
     "dessutom", "vidare", "sedan", "därefter", "härefter", "under", "när", "efter", "det", "den", "de",
     "han", "hon", "som", "men", "eftersom", "nämnden", "styrelsen", "skriftlig", "muntlig", "röstar",
+    "röst", "röster", "namn", "parti", "avstår", "frånvarande", "ledamöter", "ersättare", "närvarande",
 }
 ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|verket|kontor|fullmäktige|utskott)", re.I)
 # Party codes standing alone: "Yrkande från V, S och MP", "Ledamöterna för SD", "(S)-gruppen"

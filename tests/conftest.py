@@ -1,0 +1,59 @@
+"""Shared fixtures: paths, the sample database built once per session, the real corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+RAW = ROOT / "data" / "raw"
+SHARED = Path(os.environ.get("PROTOKOLL_SHARED", ROOT.parent / "shared"))
+CORPUS_PDF = SHARED / "corpus" / "pdf"
+CORPUS_TXT = SHARED / "corpus" / "txt"
+SEED_PDF = RAW / "region-vasterbotten-run-au-2023-05-12.pdf"
+BJORKVIK_PDF = RAW / "bjorkvik-kommunstyrelsen-2024-03-12.pdf"
+
+
+def corpus_files(folder: Path, pattern: str) -> list[Path]:
+    """Real protocols from ../shared, or a skip with the reason."""
+    if not folder.is_dir():
+        pytest.skip(f"corpus not available at {folder} (set PROTOKOLL_SHARED)")
+    files = sorted(folder.glob(pattern))
+    if not files:
+        pytest.skip(f"no {pattern} in {folder}")
+    return files
+
+
+@pytest.fixture(scope="session")
+def nlp_blank():  # type: ignore[no-untyped-def]
+    from pipeline.tag import build_nlp
+
+    return build_nlp("blank")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*.json from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real SQLite file built by `protokoll ingest data/raw` (rules only, so the result is fixed)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    work = tmp_path_factory.mktemp("samples")
+    db = work / "protocols.db"
+    result = CliRunner().invoke(
+        main, ["--quiet", "--processed", str(work / "processed"), "ingest", "--db", str(db), "--model", "blank", str(RAW)]
+    )
+    assert result.exit_code == 0, result.output
+    return db

@@ -1,0 +1,48 @@
+"""Every example query in docs/schema.md runs against the sample database; key results are exact."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from .conftest import ROOT
+
+DOC = ROOT / "docs" / "schema.md"
+
+
+def doc_queries() -> list[str]:
+    return re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+
+
+def test_every_documented_query_runs(sample_db: Path) -> None:
+    queries = doc_queries()
+    assert len(queries) == 7
+    with sqlite3.connect(sample_db) as conn:
+        results = [conn.execute(sql).fetchall() for sql in queries]
+    meetings, decisions, people, money, recipients, parties, failed = results
+    assert meetings == [
+        ("Region Västerbotten", "Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", 1),
+        ("Björkviks kommun", "Kommunstyrelsen", "2024-03-12", 5),
+    ]
+    assert [(d[0], d[1]) for d in decisions] == [
+        ("2023-05-12", 76), ("2024-03-12", 45), ("2024-03-12", 46), ("2024-03-12", 47), ("2024-03-12", 48),
+        ("2024-03-12", 49),
+    ]
+    assert people[0] == ("Lars Nyström", "M", 45, "beslut")
+    assert ("Lorents Burman", "S", 76, "sammanfattning") in people
+    assert money[0] == (47, "2,1 miljarder kronor", 2100000000.0)
+    assert recipients[:2] == [("Kommunstyrelsen", 47, "Barn- och utbildningsnämnden"), ("Kommunstyrelsen", 47, "Ekonomiavdelningen")]
+    assert parties == [("S", 5), ("M", 4), ("C", 2), ("SD", 2), ("BP", 1), ("KD", 1), ("V", 1)]
+    assert failed == []
+
+
+def test_readme_queries_run(sample_db: Path) -> None:
+    queries = re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    statements = [s for q in queries for s in q.split(";") if s.strip()]
+    assert len(statements) == 3
+    with sqlite3.connect(sample_db) as conn:
+        proposers, amounts, sent = [conn.execute(s).fetchall() for s in statements]
+    assert ("2023-05-12", 76) == proposers[0][:2]
+    assert amounts[0][:2] == (47, "Ekonomisk uppföljning per februari 2024 för barn- och utbildningsnämnden")
+    assert len(sent) == 14
