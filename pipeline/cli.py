@@ -248,3 +248,36 @@ class _NoBar:
 
     def update(self, n: int) -> None:
         return None
+
+
+@main.command()
+@_model_option
+@click.option(
+    "--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("training/gold/protocol_gold.jsonl"), show_default=True, help="Gold passages (offsets, labels).",
+)
+@click.option(
+    "--shared", type=click.Path(file_okay=False, path_type=Path), envvar="PROTOKOLL_SHARED",
+    default=Path("../shared"), show_default=True, help="Folder the gold file names are relative to.",
+)
+@click.option("--errors", default=0, show_default=True, help="Also print up to N errors on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a Markdown table.")
+def evaluate(model: str | None, gold: Path, shared: Path, errors: int, as_json: bool) -> None:
+    """Per-label precision, recall and F1 of the tag stage on the protocol gold set."""
+    import json
+
+    from .evaluate import evaluate_gold, format_table
+    from .types import ENTITY_LABELS
+
+    if not shared.is_dir():
+        raise click.BadParameter(f"{shared} not found", param_hint="--shared")
+    nlp = _nlp(model)
+    scores = evaluate_gold(nlp, gold, shared)
+    table = scores.table(list(ENTITY_LABELS))
+    if as_json:
+        click.echo(json.dumps(table, indent=2))
+    else:
+        click.echo(format_table(f"Protocol gold set, full tag pipeline ({nlp.meta['protokoll_model']})", table))
+    for kind, label, text in scores.errors[:errors]:
+        click.echo(f"{kind}\t{label}\t{text}", err=True)
+
