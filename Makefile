@@ -7,7 +7,7 @@ RAW    ?= data/raw
 DB     ?= data/processed/protocols.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install ingest test lint samples clean
+.PHONY: help install ingest test lint samples serve clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,11 @@ lint: install ## ruff and mypy
 
 samples: install ## Regenerate the sample PDFs in data/raw and the fixtures in tests/fixtures
 	$(BIN)/python scripts/make_samples.py --out data/raw --fixtures tests/fixtures
+
+serve: install ## Browse data/processed/protocols.db in Datasette (installs the serve extra on first use)
+	@$(BIN)/python -c 'import datasette' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[serve]'
+	$(BIN)/python scripts/make_datasette_metadata.py --check
+	$(BIN)/datasette $(DB) --metadata datasette/metadata.json
 
 clean: ## Remove stage outputs, the default database and caches (keeps data/raw and .venv)
 	rm -rf data/processed/extract data/processed/segment data/processed/tag data/processed/logs

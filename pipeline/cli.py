@@ -281,3 +281,80 @@ def evaluate(model: str | None, gold: Path, shared: Path, errors: int, as_json: 
     for kind, label, text in scores.errors[:errors]:
         click.echo(f"{kind}\t{label}\t{text}", err=True)
 
+
+@main.command()
+@_db_option
+def migrate(db_url: str | None) -> None:
+    """Upgrade the database schema in place (ingest and load also do this when needed)."""
+    engine = db.make_engine(db_url)
+    applied = db.migrate(engine)
+    click.echo(f"protokoll: applied {', '.join(applied)}" if applied else "protokoll: schema is up to date", err=True)
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2023-12-31") from exc
+
+
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="Output format on stdout.",
+)
+
+
+@main.command()
+@click.argument("text")
+@_db_option
+@click.option("--body", help="Only meetings of bodies whose name contains this (case-insensitive).")
+@click.option("--from", "date_from", callback=_iso_date, metavar="DATE", help="Meetings on or after this date.")
+@click.option("--to", "date_to", callback=_iso_date, metavar="DATE", help="Meetings on or before this date.")
+@click.option("--limit", default=50, show_default=True)
+@_FORMAT
+def search(text: str, db_url: str | None, body: str | None, date_from: Any, date_to: Any, limit: int, fmt: str) -> None:
+    """Full-text search in sections and item titles (prefix search: budget finds budgeten)."""
+    from .query import format_rows, hits_as_rows
+    from .query import search as run_search
+
+    engine = _engine(db_url)
+    try:
+        hits = run_search(engine, text, body=body, date_from=date_from, date_to=date_to, limit=limit)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="TEXT") from exc
+    if fmt == "table":
+        for h in hits:
+            click.echo(f"{h.meeting_date}  {h.body}  § {h.number} {h.title}  [{h.section_kind}]")
+            click.echo(f"    {h.snippet}")
+        click.echo(f"protokoll: {len(hits)} hit(s)", err=True)
+    else:
+        click.echo(format_rows(*hits_as_rows(hits), fmt))
+
+
+@main.command()
+@click.argument("sql")
+@_db_option
+@_FORMAT
+def query(sql: str, db_url: str | None, fmt: str) -> None:
+    """Run one read-only SQL statement and print the result (the connection itself refuses writes)."""
+    from .query import format_rows, read_only_engine, run_query
+
+    columns, rows = run_query(read_only_engine(db_url), sql)
+    click.echo(format_rows(columns, rows, fmt))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+def export(folder: Path, db_url: str | None, fmt: str) -> None:
+    """Write every table to FOLDER, one file per table (for pandas, R, ...)."""
+    from .query import export_tables, read_only_engine
+
+    for table, count, target in export_tables(read_only_engine(db_url), folder, fmt):
+        click.echo(f"{table}: {count} rows -> {target}", err=True)
+

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -147,15 +148,105 @@ recipients = sa.Table(
 
 # Children before parents: the order in which a document's rows are deleted.
 DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, meetings, pages)
+V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
+
+# Full-text search. SQLite: FTS5 tables over sections and item titles, kept in sync by
+# triggers; tokenizer unicode61 with remove_diacritics 0 so å, ä, ö stay letters of their
+# own; queries are turned into prefix queries (budget -> budget*). PostgreSQL: GIN
+# indexes on to_tsvector('swedish', ...); the swedish configuration stems, prefix too.
+SQLITE_FTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
+        heading, text, content='sections', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
+        title, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE TRIGGER IF NOT EXISTS sections_fts_insert AFTER INSERT ON sections BEGIN
+        INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sections_fts_delete AFTER DELETE ON sections BEGIN
+        INSERT INTO sections_fts(sections_fts, rowid, heading, text)
+        VALUES ('delete', old.id, old.heading, old.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS sections_fts_update AFTER UPDATE ON sections BEGIN
+        INSERT INTO sections_fts(sections_fts, rowid, heading, text)
+        VALUES ('delete', old.id, old.heading, old.text);
+        INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title); END""",
+    """CREATE TRIGGER IF NOT EXISTS items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title); END""",
+    """CREATE TRIGGER IF NOT EXISTS items_fts_update AFTER UPDATE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title);
+        INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title); END""",
+    "INSERT INTO sections_fts(sections_fts) VALUES ('rebuild')",
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild')",
+]
+POSTGRES_FTS = [
+    """CREATE INDEX IF NOT EXISTS sections_search_idx ON sections
+        USING GIN (to_tsvector('swedish', coalesce(heading, '') || ' ' || text))""",
+    "CREATE INDEX IF NOT EXISTS items_search_idx ON items USING GIN (to_tsvector('swedish', coalesce(title, '')))",
+]
+
+VIEWS = {
+    "decisions": """
+        SELECT m.meeting_date, m.organisation, m.body, i.number, i.title, i.case_number,
+               s.text AS decision, i.id AS item_id, d.path
+        FROM sections s
+        JOIN items i ON i.id = s.item_id
+        JOIN meetings m ON m.id = i.meeting_id
+        JOIN documents d ON d.id = m.document_id
+        WHERE s.kind = 'beslut'""",
+    "person_mentions": """
+        SELECT e.text AS person, e.party, m.meeting_date, m.body, i.number, i.title,
+               s.kind AS section_kind, e.page, e.item_id, e.section_id
+        FROM entities e
+        JOIN sections s ON s.id = e.section_id
+        JOIN items i ON i.id = e.item_id
+        JOIN meetings m ON m.id = i.meeting_id
+        WHERE e.label = 'PERSON'""",
+    "amounts": """
+        SELECT e.value_num AS sek, e.text, m.meeting_date, m.body, i.number, i.title,
+               s.kind AS section_kind, e.page, e.item_id
+        FROM entities e
+        JOIN sections s ON s.id = e.section_id
+        JOIN items i ON i.id = e.item_id
+        JOIN meetings m ON m.id = i.meeting_id
+        WHERE e.label = 'MONEY' AND (e.unit = 'SEK' OR e.unit IS NULL)""",
+    "recipients_by_item": """
+        SELECT m.meeting_date, m.body, i.number, i.title, i.case_number, r.name AS recipient, r.item_id
+        FROM recipients r
+        JOIN items i ON i.id = r.item_id
+        JOIN meetings m ON m.id = i.meeting_id""",
+}
 
 
 def _initial(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(conn, tables=V1_TABLES)
+
+
+def _search(conn: Connection) -> None:
+    for statement in SQLITE_FTS if conn.dialect.name == "sqlite" else POSTGRES_FTS:
+        conn.exec_driver_sql(statement)
+
+
+def _views(conn: Connection) -> None:
+    for name, body in VIEWS.items():
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
 
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
+    ("0002_search", _search),
+    ("0003_views", _views),
 ]
+
+
+def pending_migrations(engine: Engine) -> list[str]:
+    """Names of the migrations this database has not had yet."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("schema_migrations"):
+            return [name for name, _ in MIGRATIONS]
+        done = {row[0] for row in conn.execute(sa.select(schema_migrations.c.name))}
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def database_url(db: str | None) -> str:
@@ -181,31 +272,53 @@ def make_engine(db: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.isolation_level = None  # transactions are begun below, so DDL is transactional too
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA journal_mode=WAL")
+            if not url.startswith("sqlite:///file:"):
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+            # writers take the write lock up front (BEGIN IMMEDIATE), so two processes never
+            # deadlock upgrading a read lock; the busy timeout makes the second one wait
+            conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 
 
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
 def migrate(engine: Engine) -> list[str]:
-    """Apply the migrations this database lacks, each in its own transaction; returns their names."""
-    applied: list[str] = []
+    """Apply the migrations this database lacks, in one locked transaction; returns their names.
+
+    Safe when several processes start at once: SQLite takes the write lock first,
+    PostgreSQL an advisory lock, and the list of applied migrations is read under it.
+    """
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(8091)")
             schema_migrations.create(conn, checkfirst=True)
             done = {row[0] for row in conn.execute(sa.select(schema_migrations.c.name))}
-        for name, step in MIGRATIONS:
-            if name in done:
-                continue
-            with engine.begin() as conn:
+            applied = []
+            for name, step in MIGRATIONS:
+                if name in done:
+                    continue
                 step(conn)
                 conn.execute(sa.insert(schema_migrations).values(name=name, applied_at=now()))
-            log.info("applied migration %s", name)
-            applied.append(name)
+                log.info("applied migration %s", name)
+                applied.append(name)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseError(f"cannot prepare database {engine.url!r}: {exc}") from exc
     return applied

@@ -36,11 +36,18 @@ def is_imported(engine: Engine, sha256: str) -> bool:
 
 def save(engine: Engine, doc: Protocol | Failure, force: bool = False) -> Outcome:
     """Write one document (or its failure) in a single transaction and say what happened."""
-    try:
-        with engine.begin() as conn:
-            return _save(conn, doc, force)
-    except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseError(f"{doc.path}: could not write to the database: {exc}") from exc
+    for attempt in (1, 2):
+        try:
+            with db.write_transaction(engine) as conn:
+                return _save(conn, doc, force)
+        except sa.exc.IntegrityError:
+            # another process imported the same content between our check and our insert;
+            # the second attempt sees its row and leaves it alone
+            if attempt == 2:
+                raise DatabaseError(f"{doc.path}: conflicting concurrent import") from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise DatabaseError(f"{doc.path}: could not write to the database: {exc}") from exc
+    raise AssertionError("unreachable")
 
 
 def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> Outcome:

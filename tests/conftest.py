@@ -57,3 +57,26 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return db
+
+
+def _reset_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PROTOKOLL_TEST_DB") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a real SQLite file, and the PostgreSQL server of $PROTOKOLL_TEST_DB when set."""
+    if request.param == "sqlite":
+        return str(tmp_path / "protocols.db")
+    url = os.environ["PROTOKOLL_TEST_DB"]
+    _reset_postgres(url)
+    return url

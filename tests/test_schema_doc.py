@@ -46,3 +46,26 @@ def test_readme_queries_run(sample_db: Path) -> None:
     assert ("2023-05-12", 76) == proposers[0][:2]
     assert amounts[0][:2] == (47, "Ekonomisk uppföljning per februari 2024 för barn- och utbildningsnämnden")
     assert len(sent) == 14
+
+
+def test_every_table_view_and_column_is_documented(sample_db: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_datasette_metadata.py"), "--check"])
+    assert check.returncode == 0, "datasette/metadata.json is out of date"
+    described = json.loads((ROOT / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    tables = described["databases"]["protocols"]["tables"]
+    with sqlite3.connect(sample_db) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%_fts%' ORDER BY name")]
+        missing = [
+            f"{name}.{col[1]}"
+            for name in names
+            for col in conn.execute(f"PRAGMA table_info({name})")
+            if col[1] not in tables.get(name, {}).get("columns", {})
+        ]
+    assert names == sorted(tables)
+    assert missing == []

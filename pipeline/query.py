@@ -1,0 +1,223 @@
+"""Reading the database: full-text search, read-only SQL, and export of every table.
+
+Search is prefix search on both backends: a query word ``budget`` finds
+``budget``, ``budgeten`` and ``budgetramen``. SQLite uses the FTS5 tables
+(tokenizer unicode61 with diacritics kept, so å, ä, ö are letters of their
+own); PostgreSQL its ``swedish`` text-search configuration, which also stems.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from . import db
+from .errors import DatabaseError
+
+
+@dataclass
+class Hit:
+    """One search result: where it is and a snippet with the match in [brackets]."""
+
+    meeting_date: str | None
+    body: str | None
+    number: int
+    title: str | None
+    section_kind: str
+    snippet: str
+    path: str
+
+
+WORD_RE = re.compile(r'"[^"]+"|[\w-]+', re.UNICODE)
+
+
+def fts5_query(text: str) -> str:
+    """User words -> an FTS5 prefix query: ``budget minskning`` -> ``"budget"* "minskning"*``."""
+    terms = []
+    for word in WORD_RE.findall(text):
+        if word.startswith('"'):
+            terms.append(word)  # a quoted phrase stays a phrase
+        elif word.upper() in ("OR", "AND", "NOT"):
+            terms.append(word.upper())
+        else:
+            terms.append(f'"{word}"*')
+    if not terms:
+        raise ValueError("empty search query")
+    return " ".join(terms)
+
+
+def tsquery(text: str) -> str:
+    """User words -> a PostgreSQL tsquery with prefix matching: ``budget:* & minskning:*``."""
+    words = [re.sub(r"[^\w]", "", w) for w in WORD_RE.findall(text)]
+    words = [w for w in words if w and w.upper() not in ("AND", "OR", "NOT")]
+    if not words:
+        raise ValueError("empty search query")
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def search(
+    engine: Engine,
+    text: str,
+    body: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 50,
+) -> list[Hit]:
+    """Sections and item titles matching ``text``, best first, filtered by body and meeting date."""
+    filters = []
+    params: dict[str, Any] = {"limit": limit}
+    if body:
+        filters.append("lower(m.body) LIKE :body")
+        params["body"] = f"%{body.lower()}%"
+    if date_from:
+        filters.append("m.meeting_date >= :date_from")
+        params["date_from"] = date_from
+    if date_to:
+        filters.append("m.meeting_date <= :date_to")
+        params["date_to"] = date_to
+    where = "".join(f" AND {f}" for f in filters)
+    joins = "JOIN meetings m ON m.id = i.meeting_id JOIN documents d ON d.id = m.document_id"
+    if engine.dialect.name == "sqlite":
+        params["q"] = fts5_query(text)
+        sql = f"""
+            SELECT * FROM (
+              SELECT m.meeting_date, m.body, i.number, i.title, s.kind AS section_kind,
+                     snippet(sections_fts, 1, '[', ']', '…', 16) AS snippet, d.path, bm25(sections_fts) AS rank
+              FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid
+              JOIN items i ON i.id = s.item_id {joins}
+              WHERE sections_fts MATCH :q {where}
+              UNION ALL
+              SELECT m.meeting_date, m.body, i.number, i.title, 'title' AS section_kind,
+                     snippet(items_fts, 0, '[', ']', '…', 16) AS snippet, d.path, bm25(items_fts) - 5 AS rank
+              FROM items_fts JOIN items i ON i.id = items_fts.rowid {joins}
+              WHERE items_fts MATCH :q {where}
+            ) ORDER BY rank, meeting_date, number LIMIT :limit"""
+    else:
+        params["q"] = tsquery(text)
+        opts = "StartSel=[, StopSel=], MaxWords=20, MinWords=8, MaxFragments=1"
+        sql = f"""
+            SELECT * FROM (
+              SELECT m.meeting_date, m.body, i.number, i.title, s.kind AS section_kind,
+                     ts_headline('swedish', s.text, to_tsquery('swedish', :q), '{opts}') AS snippet, d.path,
+                     -ts_rank(to_tsvector('swedish', coalesce(s.heading, '') || ' ' || s.text),
+                              to_tsquery('swedish', :q)) AS rank
+              FROM sections s JOIN items i ON i.id = s.item_id {joins}
+              WHERE to_tsvector('swedish', coalesce(s.heading, '') || ' ' || s.text) @@ to_tsquery('swedish', :q)
+                {where}
+              UNION ALL
+              SELECT m.meeting_date, m.body, i.number, i.title, 'title' AS section_kind,
+                     ts_headline('swedish', coalesce(i.title, ''), to_tsquery('swedish', :q), '{opts}'),
+                     d.path, -1 - ts_rank(to_tsvector('swedish', coalesce(i.title, '')), to_tsquery('swedish', :q))
+              FROM items i {joins}
+              WHERE to_tsvector('swedish', coalesce(i.title, '')) @@ to_tsquery('swedish', :q) {where}
+            ) AS hits ORDER BY rank, meeting_date, number LIMIT :limit"""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text(sql), params).mappings().all()
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"search failed: {exc}") from exc
+    return [
+        Hit(
+            meeting_date=str(r["meeting_date"]) if r["meeting_date"] is not None else None,
+            body=r["body"], number=r["number"], title=r["title"], section_kind=r["section_kind"],
+            snippet=" ".join(str(r["snippet"]).split()), path=r["path"],
+        )
+        for r in rows
+    ]
+
+
+def read_only_engine(db_arg: str | None) -> Engine:
+    """An engine whose connections cannot write: enforced by the database, not by parsing SQL.
+
+    SQLite: the file is opened with ``mode=ro``; PostgreSQL: every transaction is READ ONLY.
+    """
+    url = sa.engine.make_url(db.database_url(db_arg))
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
+        if not path.is_file():
+            raise DatabaseError(f"no database at {path}; run 'protokoll ingest' first")
+        return sa.create_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
+    if url.get_backend_name() == "postgresql":
+        return sa.create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    return sa.create_engine(url, execution_options={"postgresql_readonly": True})
+
+
+def run_query(engine: Engine, sql: str) -> tuple[list[str], list[Sequence[Any]]]:
+    """Run one SQL statement; returns column names and rows."""
+    try:
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql(sql)
+            if not result.returns_rows:
+                return [], []
+            return list(result.keys()), [tuple(r) for r in result.fetchall()]
+    except sa.exc.SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        message = str(orig) if orig is not None else str(exc)
+        raise DatabaseError(f"query failed: {message.splitlines()[0]}") from exc
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def format_rows(columns: list[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    """Rows as an aligned text table, JSON (a list of objects) or CSV."""
+    if fmt == "json":
+        return json.dumps([{c: _plain(v) for c, v in zip(columns, r, strict=True)} for r in rows],
+                          ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_plain(v) for v in r] for r in rows])
+        return out.getvalue().rstrip("\n")
+    cells = [[("" if v is None else str(_plain(v))).replace("\n", " ") for v in r] for r in rows]
+    widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    for row in cells:
+        lines.append("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def hits_as_rows(hits: list[Hit]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Search hits in the shape ``format_rows`` takes."""
+    columns = ["meeting_date", "body", "number", "title", "section_kind", "snippet", "path"]
+    return columns, [tuple(asdict(h)[c] for c in columns) for h in hits]
+
+
+def export_tables(engine: Engine, folder: Path, fmt: str) -> Iterator[tuple[str, int, Path]]:
+    """Write every table to ``folder/<table>.<jsonl|csv>``; yields (table, rows, file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            if not sa.inspect(conn).has_table(table.name):
+                continue
+            target = folder / f"{table.name}.{fmt}"
+            count = 0
+            result = conn.execute(sa.select(table).order_by(*table.primary_key.columns))
+            columns = list(result.keys())
+            with target.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n") if fmt == "csv" else None
+                if writer:
+                    writer.writerow(columns)
+                for row in result:
+                    values = [_plain(v) for v in row]
+                    if writer:
+                        writer.writerow(values)
+                    else:
+                        fh.write(json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False) + "\n")
+                    count += 1
+            yield table.name, count, target

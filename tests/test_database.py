@@ -1,0 +1,156 @@
+"""The database for researchers, on SQLite always and on PostgreSQL when $PROTOKOLL_TEST_DB is set:
+full-text search, views, read-only query, export, idempotent and concurrent imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+from .conftest import FIXTURES, RAW, ROOT
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+def ingest(db_url: str, tmp_path: Path, *paths: str) -> Any:
+    return run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--db", db_url, "--model", "blank", *paths)
+
+
+def scalar(db_url: str, sql: str) -> Any:
+    url = db_url if "://" in db_url else f"sqlite:///{db_url}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        value = conn.exec_driver_sql(sql).scalar()
+    engine.dispose()
+    return value
+
+
+def backend(db_url: str) -> str:
+    return "postgresql" if db_url.startswith("postgresql") else "sqlite"
+
+
+def test_ingest_search_and_reimport(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    counts = {t: scalar(db_url, f"SELECT count(*) FROM {t}") for t in ("documents", "items", "sections", "recipients")}
+    assert counts == {"documents": 2, "items": 6, "sections": 31, "recipients": 14}
+    result = run("search", "budget", "--db", db_url, "--format", "json")
+    assert result.exit_code == 0
+    hits = [(h["number"], h["section_kind"]) for h in json.loads(result.stdout)]
+    # prefix search: "budget" finds budget, budgeten, budgetramen, budgetåret ...
+    assert sorted(set(hits)) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
+    snippets = " ".join(h["snippet"] for h in json.loads(result.stdout))
+    assert "[budgeten]" in snippets
+    # å ä ö are letters of their own: "overenskommelse" is not "överenskommelse"
+    assert json.loads(run("search", "overenskommelse", "--db", db_url, "--format", "json").stdout) == []
+    found = json.loads(run("search", "överenskommelsen", "--db", db_url, "--format", "json").stdout)
+    assert {h["number"] for h in found} == {76}
+    # filters
+    assert json.loads(run("search", "budget", "--db", db_url, "--from", "2024-01-01", "--format", "json").stdout)[0]["number"] == 47
+    assert json.loads(run("search", "budget", "--db", db_url, "--body", "utskott", "--format", "json").stdout)[0]["number"] == 76
+    # importing again changes nothing, and the search index does not double
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    again = json.loads(run("search", "budget", "--db", db_url, "--format", "json").stdout)
+    assert [(h["number"], h["section_kind"]) for h in again] == hits
+
+
+def test_title_search_and_csv(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    result = run("search", "fastigheten", "--db", db_url, "--format", "csv")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "meeting_date,body,number,title,section_kind,snippet,path"
+    assert lines[1].startswith("2024-03-12,Kommunstyrelsen,48,Försäljning av del av fastigheten Björkvik Norrby 3:14,title,")
+
+
+def test_views(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    q = lambda sql: json.loads(run("query", sql, "--db", db_url, "--format", "json").stdout)  # noqa: E731
+    assert [(r["number"], r["case_number"]) for r in q("SELECT number, case_number FROM decisions ORDER BY number")] == [
+        (45, "KS/2024:12"), (46, "KS/2024:13"), (47, "KS 2024/123"), (48, "KS/2024:67"), (49, "KS 2024/31"),
+        (76, "RUN 560-2022"),
+    ]
+    people = q("SELECT person, party, count(*) AS n FROM person_mentions WHERE party IS NOT NULL "
+               "GROUP BY person, party ORDER BY n DESC, person LIMIT 3")
+    assert people == [
+        {"person": "Peter Wallin", "party": "M", "n": 4},
+        {"person": "Anna Berg", "party": "S", "n": 3},
+        {"person": "Lars Nyström", "party": "M", "n": 3},
+    ]
+    assert q("SELECT sek, number FROM amounts ORDER BY sek DESC LIMIT 2") == [
+        {"sek": 2100000000.0, "number": 47}, {"sek": 21000000.0, "number": 76}
+    ]
+    assert q("SELECT recipient FROM recipients_by_item WHERE number = 49 ORDER BY recipient") == [
+        {"recipient": "Bygg- och miljönämnden"}, {"recipient": "Kommunfullmäktige"}, {"recipient": "Kommunkansliet"}
+    ]
+
+
+def test_query_is_read_only_and_formats(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    refused = run("query", "DELETE FROM items", "--db", db_url)
+    assert refused.exit_code == 3
+    assert refused.stderr.startswith("protokoll: query failed: ")
+    assert scalar(db_url, "SELECT count(*) FROM items") == 6
+    table = run("query", "SELECT number, case_number FROM items WHERE number < 47 ORDER BY number", "--db", db_url)
+    assert table.stdout.splitlines() == [
+        "number  case_number", "------  -----------", "45      KS/2024:12", "46      KS/2024:13"
+    ]
+    csv_out = run("query", "SELECT number FROM items ORDER BY number LIMIT 2", "--db", db_url, "--format", "csv")
+    assert csv_out.stdout == "number\n45\n46\n"
+
+
+def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    out = tmp_path / "export"
+    assert run("export", str(out), "--db", db_url, "--format", "jsonl").exit_code == 0
+    lines = {f.stem: f.read_text(encoding="utf-8").splitlines() for f in out.glob("*.jsonl")}
+    assert {k: len(v) for k, v in lines.items() if k != "schema_migrations"} == {
+        "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
+        "entities": 108, "recipients": 14,
+    }
+    first_item = json.loads(lines["items"][0])
+    assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
+    assert run("export", str(tmp_path / "csv"), "--db", db_url, "--format", "csv").exit_code == 0
+    assert (tmp_path / "csv" / "items.csv").read_text(encoding="utf-8").splitlines()[1] == "1,1,45,Val av justerare,KS/2024:12,2,2"
+
+
+def test_concurrent_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for pdf in sorted(RAW.glob("*.pdf")) + [FIXTURES / "minimal-protocol.pdf", FIXTURES / "encrypted.pdf"]:
+        shutil.copy(pdf, folder / pdf.name)
+    for i in range(6):  # the same content under several names, and distinct small files
+        shutil.copy(FIXTURES / "minimal-protocol.pdf", folder / f"copy-{i}.pdf")
+    env = {**os.environ, "PROTOKOLL_DB": db_url}
+    cmd = [sys.executable, "-m", "pipeline", "--quiet", "ingest", "--model", "blank", "--no-stage-files", str(folder)]
+    procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [1, 1]  # the encrypted file fails in both runs
+    assert all("Traceback" not in err for _, err in results)
+    assert scalar(db_url, "SELECT count(*) FROM documents") == 4  # 3 distinct good contents + 1 failure
+    assert scalar(db_url, "SELECT count(*) FROM documents WHERE status = 'ok'") == 3
+    assert scalar(db_url, "SELECT count(*) FROM items") == 7
+    assert scalar(db_url, "SELECT count(*) FROM meetings") == 3
+
+
+def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "data" / "protocols-v1.db", db)
+    assert scalar(str(db), "SELECT group_concat(name) FROM schema_migrations") == "0001_initial"
+    result = run("migrate", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stderr == "protokoll: applied 0002_search, 0003_views\n"
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 3
+    hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
+    assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
+    assert scalar(str(db), "SELECT count(*) FROM decisions") == 6
+    assert run("migrate", "--db", str(db)).stderr == "protokoll: schema is up to date\n"
