@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import statistics
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,15 +205,20 @@ def _line_key(text: str) -> str:
     return re.sub(r"#(\s*#)+", "#", re.sub(r"\s+", " ", key)).strip()
 
 
-def _blocks(lines: list[Line], gap: float) -> list[list[Line]]:
-    """Split a page's lines into blocks separated by vertical gaps wider than ``gap``."""
-    blocks: list[list[Line]] = []
-    for ln in lines:
-        if blocks and ln.top - blocks[-1][-1].bottom <= gap:
-            blocks[-1].append(ln)
-        else:
-            blocks.append([ln])
-    return blocks
+def _is_running(texts: list[str], need: int) -> bool:
+    """Whether the occurrences of one normalised line make a running header or footer.
+
+    It must stand on ``need`` pages, and at most one group of digits may vary
+    between them (a page number, or the § of the page in "Protokoll 39 §
+    15.09.2022"); an item heading or a case number varies in several.
+    """
+    if len(texts) < need:
+        return False
+    groups = [re.findall(r"\d+", t) for t in texts]
+    if len({len(g) for g in groups}) > 1:
+        return False
+    varying = sum(len({g[k] for g in groups}) > 1 for k in range(len(groups[0])))
+    return varying <= 1
 
 
 def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> None:
@@ -223,35 +228,55 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
     zone of at least ``need`` pages. It is removed only as part of a whole block
     of running lines at the very top (bottom) of a page, so that a case number
     printed just above an item heading, which repeats in shape from item to
-    item, stays in the text.
+    item, stays in the text. Pages without geometry (text files, width 0) use
+    the line order alone.
     """
     text_pages = [i for i, p in enumerate(pages) if p.has_text]
     heights = [ln.bottom - ln.top for i in text_pages for ln in page_lines[i] if ln.bottom > ln.top]
     gap = 1.2 * (statistics.median(heights) if heights else 12.0)
-    top_counts: Counter[str] = Counter()
-    bottom_counts: Counter[str] = Counter()
+
+    def zones(i: int) -> tuple[set[int], set[int]]:
+        lines, page = page_lines[i], pages[i]
+        if not page.width:  # no geometry: the first 4 and the last 2 lines
+            return set(range(min(4, len(lines)))), set(range(max(0, len(lines) - 2), len(lines)))
+        top = {j for j, ln in enumerate(lines[:ZONE_LINES]) if ln.top < HEADER_ZONE * page.height}
+        first = max(0, len(lines) - ZONE_LINES)
+        bottom = {j for j, ln in enumerate(lines) if j >= first and ln.bottom > FOOTER_ZONE * page.height}
+        return top, bottom
+
+    top_seen: dict[str, list[str]] = defaultdict(list)
+    bottom_seen: dict[str, list[str]] = defaultdict(list)
     for i in text_pages:
-        h = pages[i].height
-        lines = page_lines[i]
-        top_counts.update({_line_key(ln.text) for ln in lines[:ZONE_LINES] if ln.top < HEADER_ZONE * h})
-        bottom_counts.update({_line_key(ln.text) for ln in lines[-ZONE_LINES:] if ln.bottom > FOOTER_ZONE * h})
+        top, bottom = zones(i)
+        for j in top:
+            top_seen[_line_key(page_lines[i][j].text)].append(page_lines[i][j].text)
+        for j in bottom:
+            bottom_seen[_line_key(page_lines[i][j].text)].append(page_lines[i][j].text)
     need = max(2, min(3, math.ceil(0.5 * len(text_pages))))
+    top_running = {k for k, texts in top_seen.items() if _is_running(texts, need)}
+    bottom_running = {k for k, texts in bottom_seen.items() if _is_running(texts, need)}
     page_no = re.compile(r"^(sida )?#( av #)?$")
 
-    def running(ln: Line, counts: Counter[str]) -> bool:
+    def running(ln: Line, keys: set[str]) -> bool:
         key = _line_key(ln.text)
-        return counts[key] >= need or bool(page_no.match(key))
+        return key in keys or bool(page_no.match(key))
 
     for i in text_pages:
-        h = pages[i].height
-        blocks = _blocks(page_lines[i], gap)
-        while blocks and all(ln.top < HEADER_ZONE * h and running(ln, top_counts) for ln in blocks[0]):
-            pages[i].header.extend(ln.text for ln in blocks.pop(0))
+        top, bottom = zones(i)
+        numbered = list(enumerate(page_lines[i]))
+        blocks: list[list[tuple[int, Line]]] = []
+        for j, ln in numbered:
+            if blocks and ln.top - blocks[-1][-1][1].bottom <= gap:
+                blocks[-1].append((j, ln))
+            else:
+                blocks.append([(j, ln)])
+        while blocks and all(j in top and running(ln, top_running) for j, ln in blocks[0]):
+            pages[i].header.extend(ln.text for _, ln in blocks.pop(0))
         footer: list[str] = []
-        while blocks and all(ln.bottom > FOOTER_ZONE * h and running(ln, bottom_counts) for ln in blocks[-1]):
-            footer[:0] = [ln.text for ln in blocks.pop()]
+        while blocks and all(j in bottom and running(ln, bottom_running) for j, ln in blocks[-1]):
+            footer[:0] = [ln.text for _, ln in blocks.pop()]
         pages[i].footer = footer
-        page_lines[i] = [ln for block in blocks for ln in block]
+        page_lines[i] = [ln for block in blocks for _, ln in block]
 
 
 def _join_pages(pages: list[Page], page_lines: list[list[Line]]) -> tuple[str, list[PageSpan], list[int]]:
@@ -338,33 +363,33 @@ def _dehyphenate(before: str, after: str) -> str | None:
 
 
 def _from_text(data: bytes, shown: str, sha: str) -> ExtractedDocument:
-    """A pdftotext-style text file: form feeds separate pages; blank lines separate paragraphs."""
+    """A pdftotext-style text file: form feeds separate pages, blank lines separate paragraphs.
+
+    Lines get synthetic positions (one line = 14 pt, a blank line a gap), so running
+    headers and footers are found and paragraphs joined exactly as for a PDF.
+    """
     if not data.strip():
         raise BadDocumentError(shown, "empty text file")
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError:
         raw = data.decode("latin-1")
-    raw = raw.replace("\r\n", "\n").translate(PUA_BULLETS)
-    texts = raw.split("\f")
-    parts: list[str] = []
-    spans: list[PageSpan] = []
     pages: list[Page] = []
-    length = 0
-    for number, page_text in enumerate(texts, start=1):
-        body = "\n".join(line.rstrip() for line in page_text.strip("\n").split("\n"))
-        body = re.sub(r"\n{3,}", "\n\n", body)
-        pages.append(Page(number, 0.0, 0.0, sum(not c.isspace() for c in body), bool(body.strip())))
-        if not body.strip():
-            continue
-        if parts:
-            sep = _page_break_separator(parts[-1].rsplit("\n", 1)[-1], body.lstrip())
-            parts.append(sep)
-            length += len(sep)
-        spans.append(PageSpan(number, length, length + len(body)))
-        parts.append(body)
-        length += len(body)
+    page_lines: list[list[Line]] = []
+    for number, page_text in enumerate(raw.replace("\r\n", "\n").split("\f"), start=1):
+        lines: list[Line] = []
+        y = 0.0
+        for row in page_text.strip("\n").split("\n"):
+            text = CID_BULLET_RE.sub("• ", row.translate(PUA_BULLETS)).strip()
+            if text:
+                lines.append(Line(text, y, y + 12.0, 0.0, False))
+            y += 14.0
+        count = sum(len(ln.text.replace(" ", "")) for ln in lines)
+        pages.append(Page(number, 0.0, y + 14.0, count, count > 0))
+        page_lines.append(lines)
+    _remove_running_lines(pages, page_lines)
+    text, spans, _bold = _join_pages(pages, page_lines)
     return ExtractedDocument(
-        path=shown, sha256=sha, size=len(data), page_count=len(pages), text="".join(parts),
+        path=shown, sha256=sha, size=len(data), page_count=len(pages), text=text,
         spans=spans, pages=pages, extractor="text",
     )
