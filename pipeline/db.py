@@ -146,6 +146,60 @@ recipients = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
 )
 
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    _id(),
+    _fk("item_id", "items"),
+    sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+    sa.Column("person", sa.Text),
+    sa.Column("party", sa.String(10)),
+    sa.Column("kind", sa.String(20), nullable=False),  # bifall | avslag | återremiss | bordläggning | ändring | tillägg | other
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    _id(),
+    _fk("item_id", "items"),
+    sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+    sa.Column("question", sa.Text),
+    sa.Column("ja", sa.Integer),
+    sa.Column("nej", sa.Integer),
+    sa.Column("avstar", sa.Integer),
+    sa.Column("franvarande", sa.Integer),
+    sa.Column("warning", sa.Text),
+)
+
+vote_members = sa.Table(
+    "vote_members",
+    metadata,
+    _id(),
+    _fk("vote_id", "votes"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("party", sa.String(10)),
+    sa.Column("vote", sa.String(12), nullable=False),  # ja | nej | avstår | frånvarande
+)
+
+
+def _stance_table(name: str) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        _id(),
+        _fk("item_id", "items"),
+        sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+        sa.Column("person", sa.Text),
+        sa.Column("party", sa.String(10)),
+        sa.Column("text", sa.Text, nullable=False),
+    )
+
+
+reservations = _stance_table("reservations")
+protocol_notes = _stance_table("protocol_notes")
+DECISION_TABLES = [proposals, votes, vote_members, reservations, protocol_notes]
+
 # Children before parents: the order in which a document's rows are deleted.
 DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, meetings, pages)
 V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
@@ -210,6 +264,15 @@ VIEWS = {
         JOIN items i ON i.id = e.item_id
         JOIN meetings m ON m.id = i.meeting_id
         WHERE e.label = 'MONEY' AND (e.unit = 'SEK' OR e.unit IS NULL)""",
+    "case_history": """
+        SELECT i.case_number, m.meeting_date, m.organisation, m.body, i.number, i.title,
+               (SELECT s.text FROM sections s WHERE s.item_id = i.id AND s.kind = 'beslut'
+                ORDER BY s.position LIMIT 1) AS decision,
+               i.id AS item_id
+        FROM items i
+        JOIN meetings m ON m.id = i.meeting_id
+        WHERE i.case_number IS NOT NULL
+        ORDER BY i.case_number, m.meeting_date, i.number""",
     "recipients_by_item": """
         SELECT m.meeting_date, m.body, i.number, i.title, i.case_number, r.name AS recipient, r.item_id
         FROM recipients r
@@ -233,10 +296,16 @@ def _views(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
 
 
+def _decisions(conn: Connection) -> None:
+    metadata.create_all(conn, tables=DECISION_TABLES)
+    _views(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
     ("0003_views", _views),
+    ("0004_decisions", _decisions),
 ]
 
 

@@ -253,6 +253,10 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
         for j in bottom:
             bottom_seen[_line_key(page_lines[i][j].text)].append(page_lines[i][j].text)
     need = max(2, min(3, math.ceil(0.5 * len(text_pages))))
+    if text_pages and not pages[text_pages[0]].width:
+        # without positions, ask for more evidence: on half the pages (a voting list in an
+        # appendix repeats its first names at the top of a few pages too)
+        need = max(2, math.ceil(0.5 * len(text_pages)))
     top_running = {k for k, texts in top_seen.items() if _is_running(texts, need)}
     bottom_running = {k for k, texts in bottom_seen.items() if _is_running(texts, need)}
     page_no = re.compile(r"^(sida )?#( av #)?$")

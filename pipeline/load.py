@@ -74,6 +74,10 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
         return
     meeting_ids = sa.select(db.meetings.c.id).where(db.meetings.c.document_id.in_(document_ids))
     item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
+    vote_ids = sa.select(db.votes.c.id).where(db.votes.c.item_id.in_(item_ids))
+    conn.execute(sa.delete(db.vote_members).where(db.vote_members.c.vote_id.in_(vote_ids)))
+    for table in (db.votes, db.proposals, db.reservations, db.protocol_notes):
+        conn.execute(sa.delete(table).where(table.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.entities).where(db.entities.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.recipients).where(db.recipients.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.sections).where(db.sections.c.item_id.in_(item_ids)))
@@ -128,6 +132,8 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> None:
               "replaces": a.replaces} for a in m.attendees],
         )
     entity_rows: list[dict[str, object]] = []
+    item_ids: dict[int, int] = {}
+    section_ids: dict[tuple[int, int], int] = {}
     for item in doc.items:
         item_id = conn.execute(
             sa.insert(db.items)
@@ -137,6 +143,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> None:
             )
             .returning(db.items.c.id)
         ).scalar_one()
+        item_ids.setdefault(item.number, item_id)
         if item.recipients:
             conn.execute(sa.insert(db.recipients), [{"item_id": item_id, "name": r} for r in item.recipients])
         for section in item.sections:
@@ -148,6 +155,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> None:
                 )
                 .returning(db.sections.c.id)
             ).scalar_one()
+            section_ids.setdefault((item.number, section.position), section_id)
             entity_rows.extend(
                 {
                     "item_id": item_id, "section_id": section_id, "label": e.label, "text": e.text,
@@ -159,6 +167,47 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> None:
             )
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)
+    _insert_decisions(conn, doc, item_ids, section_ids)
+
+
+def _insert_decisions(
+    conn: Connection, doc: Protocol, item_ids: dict[int, int], section_ids: dict[tuple[int, int], int]
+) -> None:
+    """Proposals, votes with their members, reservations and protocol notes of one protocol."""
+    found = doc.decisions
+
+    def where(item_number: int, position: int) -> dict[str, int | None]:
+        return {"item_id": item_ids[item_number], "section_id": section_ids.get((item_number, position))}
+
+    rows = [
+        {**where(p.item_number, p.section_position), "person": p.person, "party": p.party, "kind": p.kind, "text": p.text}
+        for p in found.proposals
+        if p.item_number in item_ids
+    ]
+    if rows:
+        conn.execute(sa.insert(db.proposals), rows)
+    for stance_kind, table in (("reservation", db.reservations), ("protokollsanteckning", db.protocol_notes)):
+        rows = [
+            {**where(s.item_number, s.section_position), "person": s.person, "party": s.party, "text": s.text}
+            for s in found.stances
+            if s.kind == stance_kind and s.item_number in item_ids
+        ]
+        if rows:
+            conn.execute(sa.insert(table), rows)
+    for v in found.votes:
+        if v.item_number not in item_ids:
+            continue
+        vote_id = conn.execute(
+            sa.insert(db.votes)
+            .values(**where(v.item_number, v.section_position), question=v.question, ja=v.ja, nej=v.nej,
+                    avstar=v.avstar, franvarande=v.franvarande, warning=v.warning)
+            .returning(db.votes.c.id)
+        ).scalar_one()
+        if v.members:
+            conn.execute(
+                sa.insert(db.vote_members),
+                [{"vote_id": vote_id, "name": m.name, "party": m.party, "vote": m.vote} for m in v.members],
+            )
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from .decisions import extract_decisions
 from .types import Attendee, ExtractedDocument, Item, Meeting, PageInfo, Protocol, Section
 from .values import case_number, first_date, party_code
 
@@ -131,7 +132,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
         cover_end = heads[0][1].start
     meeting = _meeting(doc, lines, cover_end)
     items = _items(doc, lines, heads)
-    return Protocol(
+    protocol = Protocol(
         path=doc.path,
         sha256=doc.sha256,
         size=doc.size,
@@ -143,6 +144,9 @@ def segment(doc: ExtractedDocument) -> Protocol:
         extractor=doc.extractor,
         page_map=[[s.page, s.start, s.end] for s in doc.spans],
     )
+    if protocol.doc_type == "protokoll":  # an agenda or a notice holds no decisions yet
+        protocol.decisions = extract_decisions(protocol)
+    return protocol
 
 
 def _lines(doc: ExtractedDocument) -> list[TextLine]:

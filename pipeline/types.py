@@ -241,6 +241,115 @@ class Item:
         return cls(**data)
 
 
+VOTE_VALUES = ("ja", "nej", "avstår", "frånvarande")
+COUNT_FIELDS = {"ja": "ja", "nej": "nej", "avstår": "avstar", "frånvarande": "franvarande"}
+
+@dataclass
+class Proposal:
+    """Who proposed what in an item; one row per proposer."""
+
+    item_number: int
+    section_position: int
+    person: str | None
+    party: str | None
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Proposal:
+        return cls(**data)
+
+
+@dataclass
+class VoteMember:
+    """How one member voted (``vote`` is one of ja / nej / avstår / frånvarande)."""
+
+    name: str
+    party: str | None
+    vote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VoteMember:
+        return cls(**data)
+
+
+@dataclass
+class Vote:
+    """A vote (omröstning): the question, the counts, the members where listed, and what does not add up."""
+
+    item_number: int
+    section_position: int
+    question: str | None
+    ja: int | None
+    nej: int | None
+    avstar: int | None
+    franvarande: int | None
+    members: list[VoteMember] = field(default_factory=list)
+    warning: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Vote:
+        data = dict(data)
+        data["members"] = [VoteMember.from_dict(m) for m in data.get("members", [])]
+        return cls(**data)
+
+    def counts(self) -> dict[str, int | None]:
+        """The four counts keyed by vote value."""
+        return {value: getattr(self, attr) for value, attr in COUNT_FIELDS.items()}
+
+
+@dataclass
+class Stance:
+    """A reservation or a protokollsanteckning by a person, a party, or (``Det antecknas att``) nobody named."""
+
+    item_number: int
+    section_position: int
+    kind: str
+    person: str | None
+    party: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Stance:
+        return cls(**data)
+
+
+@dataclass
+class Decisions:
+    """Everything ``extract_decisions`` found in one protocol."""
+
+    proposals: list[Proposal] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "proposals": [p.to_dict() for p in self.proposals],
+            "votes": [v.to_dict() for v in self.votes],
+            "stances": [s.to_dict() for s in self.stances],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decisions:
+        return cls(
+            proposals=[Proposal.from_dict(p) for p in data.get("proposals", [])],
+            votes=[Vote.from_dict(v) for v in data.get("votes", [])],
+            stances=[Stance.from_dict(s) for s in data.get("stances", [])],
+        )
+
+
 @dataclass
 class PageInfo:
     """What is kept of a page after segmentation: its number and whether it had a text layer."""
@@ -264,6 +373,7 @@ class Protocol:
     pages: list[PageInfo]
     extractor: str = "pdfplumber"
     page_map: list[list[int]] = field(default_factory=list)  # [page, start, end] into the document text
+    decisions: Decisions = field(default_factory=Decisions)
     tagged: bool = False
     model: str | None = None
 
@@ -285,6 +395,7 @@ class Protocol:
         data["meeting"] = Meeting.from_dict(data["meeting"])
         data["items"] = [Item.from_dict(i) for i in data["items"]]
         data["pages"] = [PageInfo(**p) for p in data["pages"]]
+        data["decisions"] = Decisions.from_dict(data.get("decisions") or {})
         return cls(**data)
 
 

@@ -115,7 +115,8 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
     lines = {f.stem: f.read_text(encoding="utf-8").splitlines() for f in out.glob("*.jsonl")}
     assert {k: len(v) for k, v in lines.items() if k != "schema_migrations"} == {
         "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
-        "entities": 108, "recipients": 14,
+        "entities": 108, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
+        "protocol_notes": 1,
     }
     first_item = json.loads(lines["items"][0])
     assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
@@ -148,9 +149,56 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert scalar(str(db), "SELECT group_concat(name) FROM schema_migrations") == "0001_initial"
     result = run("migrate", "--db", str(db))
     assert result.exit_code == 0
-    assert result.stderr == "protokoll: applied 0002_search, 0003_views\n"
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 3
+    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions\n"
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 4
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
     assert scalar(str(db), "SELECT count(*) FROM decisions") == 6
     assert run("migrate", "--db", str(db)).stderr == "protokoll: schema is up to date\n"
+
+
+KF_TEXT = """Björkviks kommun
+Protokoll
+Kommunfullmäktige
+Sammanträdesdatum 2024-04-22
+
+§ 31 Revidering av taxa för bygglov och tillsyn enligt plan- och bygglagen
+Dnr KS 2024/31
+
+Beslut
+
+Kommunfullmäktige antar reviderad taxa för bygglov och tillsyn att gälla från den 1 juli 2024.
+"""
+
+
+def test_case_history_follows_a_case_across_meetings(db_url: str, tmp_path: Path) -> None:
+    kf = tmp_path / "bjorkvik-kf-2024-04-22.txt"
+    kf.write_text(KF_TEXT, encoding="utf-8")
+    assert ingest(db_url, tmp_path, str(RAW), str(kf)).exit_code == 0
+    rows = json.loads(run("query", "SELECT case_number, meeting_date, body, number, decision FROM case_history "
+                                   "WHERE case_number = 'KS 2024/31'", "--db", db_url, "--format", "json").stdout)
+    assert [(r["meeting_date"], r["body"], r["number"]) for r in rows] == [
+        ("2024-03-12", "Kommunstyrelsen", 49), ("2024-04-22", "Kommunfullmäktige", 31)
+    ]
+    assert rows[1]["decision"].startswith("Kommunfullmäktige antar reviderad taxa")
+
+
+def test_decision_chain_tables(db_url: str, tmp_path: Path) -> None:
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    q = lambda sql: [tuple(r.values()) for r in json.loads(run("query", sql, "--db", db_url, "--format", "json").stdout)]  # noqa: E731
+    assert q("SELECT i.number, p.person, p.party, p.kind FROM proposals p JOIN items i ON i.id = p.item_id "
+             "ORDER BY i.number, p.id") == [
+        (47, "Anna Berg", "S", "bifall"),
+        (48, "Anna Berg", "S", "bifall"),
+        (48, "Erik Sandberg", "C", "bifall"),
+        (48, "Mats Olofsson", "SD", "avslag"),
+        (48, "Peter Wallin", "M", "återremiss"),
+        (76, "Richard Carstedt", "S", "bifall"),
+        (76, "Åsa Ågren Wikström", "M", "other"),
+    ]
+    assert q("SELECT ja, nej, avstar, franvarande, warning FROM votes") == [(7, 4, 0, 0, None)]
+    assert q("SELECT vote, count(*) FROM vote_members GROUP BY vote ORDER BY vote") == [("ja", 7), ("nej", 4)]
+    assert q("SELECT person, party FROM reservations ORDER BY id") == [
+        (None, "SD"), ("Lars Nyström", "M"), ("Peter Wallin", "M")
+    ]
+    assert q("SELECT person, party FROM protocol_notes") == [("Helena Forsberg", "BP")]

@@ -28,6 +28,8 @@ def test_datasette_shows_tables_views_and_search(sample_db: Path) -> None:
     tables, hits, view = asyncio.run(fetch())
     names = {t["name"] for t in tables["tables"]}
     assert {"documents", "items", "sections", "entities", "recipients", "sections_fts"} <= names
-    assert {v["name"] for v in tables["views"]} == {"amounts", "decisions", "person_mentions", "recipients_by_item"}
+    assert {v["name"] for v in tables["views"]} == {
+        "amounts", "case_history", "decisions", "person_mentions", "recipients_by_item"
+    }
     assert sorted(h["kind"] for h in hits) == ["arendebeskrivning", "sammanfattning"]
     assert [r["number"] for r in view] == [45, 46, 47, 48, 49, 76]

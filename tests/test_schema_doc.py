@@ -17,10 +17,10 @@ def doc_queries() -> list[str]:
 
 def test_every_documented_query_runs(sample_db: Path) -> None:
     queries = doc_queries()
-    assert len(queries) == 7
+    assert len(queries) == 9
     with sqlite3.connect(sample_db) as conn:
         results = [conn.execute(sql).fetchall() for sql in queries]
-    meetings, decisions, people, money, recipients, parties, failed = results
+    meetings, decisions, people, money, recipients, parties, reserved, unequal, failed = results
     assert meetings == [
         ("Region Västerbotten", "Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", 1),
         ("Björkviks kommun", "Kommunstyrelsen", "2024-03-12", 5),
@@ -34,6 +34,8 @@ def test_every_documented_query_runs(sample_db: Path) -> None:
     assert money[0] == (47, "2,1 miljarder kronor", 2100000000.0)
     assert recipients[:2] == [("Kommunstyrelsen", 47, "Barn- och utbildningsnämnden"), ("Kommunstyrelsen", 47, "Ekonomiavdelningen")]
     assert parties == [("S", 5), ("M", 4), ("C", 2), ("SD", 2), ("BP", 1), ("KD", 1), ("V", 1)]
+    assert reserved == [("M", 2), ("SD", 1)]
+    assert unequal == []
     assert failed == []
 
 

@@ -1,0 +1,806 @@
+"""The decision chain of a protocol: who proposed what, how votes went, who reserved themselves.
+
+Pure functions over a segmented ``Protocol`` (no spaCy, no database). Three
+kinds of record come out, each with the item number and the position of the
+section it was read from:
+
+- ``Proposal`` from ``forslag_till_beslut`` and ``yrkanden`` sections
+  (``Anna Berg (S) och Erik Sandberg (C) yrkar bifall till ...`` gives one row
+  per proposer), plus ``På förslag av X (M): Ärendet bordläggs ...`` inside
+  ``beslut`` sections. When an item has no ``yrkanden`` section, proposer
+  sentences in its ``beslutsgang`` / ``beslut`` sections count too (small
+  municipalities write them there); otherwise those sections only restate.
+  A proposal needs a proposer (a ``Name (P)`` person or a party group such as
+  ``Ledamöterna från SD``): an administration's or committee's own proposal
+  (``Arbetsutskottets förslag``) has nobody to name and gives no row.
+- ``Vote`` from ``omrostning`` sections and from results reported inside
+  ``beslutsgang`` / ``beslut`` sections (``Med 35 ja-röster mot 25
+  nej-röster, 1 avstår, beslutar``; Göteborg prints a ``Huvudvotering``
+  inside its Propositionsordning); a Beslut that only restates a result
+  already read from the item's Omröstning gives no second vote:
+  the voteringsproposition, the counts, the per-member list (Göteborg's
+  ``... röstar Ja (10).`` groups, ``Ledamot Röst`` tables, and appendices
+  ``Bilaga 2 ... Antal Ja: 43`` that the vote points to with ``framgår av
+  bilaga 2``). The counts the text states are kept; when they disagree with
+  the member list, with each other, or with the size of the meeting the
+  other votes show, ``warning`` says so.
+- ``Stance`` from ``reservation`` and ``protokollsanteckning`` sections, one
+  row per person or party; a reservation sentence (``X (SD) reserverar sig``)
+  or an explicit protokollsanteckning sentence inside another section of the
+  item counts too, unless the item's own Reservation / Protokollsanteckning
+  section already names the same person or party.
+
+``text`` fields hold the sentence(s) as written, from the proposer or actor
+up to the next proposer or actor, with line breaks and running page headers
+removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .tag import NOT_NAME_WORDS
+from .types import (
+    VOTE_VALUES,
+    Decisions,
+    Item,
+    Proposal,
+    Protocol,
+    Section,
+    Stance,
+    Vote,
+    VoteMember,
+)
+from .values import PARTIES, PARTY_NAMES, party_code
+
+log = logging.getLogger(__name__)
+
+PROPOSAL_KINDS = ("bifall", "avslag", "återremiss", "bordläggning", "ändring", "tillägg", "other")
+STANCE_KINDS = ("reservation", "protokollsanteckning")
+# forslag_till_beslut too: segment reads Göteborg's "Ordföranden ställer propositioner ... och finner att
+# kommunstyrelsens förslag" (a sentence wrapped after "förslag") as such a heading, and the Huvudvotering
+# that follows lands in that section.
+VOTE_SECTION_KINDS = ("omrostning", "beslutsgang", "beslut", "forslag_till_beslut")
+
+
+# ---------------------------------------------------------------- text clean-up
+
+# Running headers and footers that the text files keep inside sections.
+NOISE_LINE_RES = [
+    re.compile(rx, re.IGNORECASE)
+    for rx in (
+        r"^.{0,80},\s*(?:sammanträdes)?protokoll$",  # "Göteborgs Stad Kommunfullmäktige, protokoll"
+        r"^(?:sida\s+)?\d+\s*(?:\(\d+\)|av\s+\d+)$",  # "4 (108)", "Sida 3 av 28"
+        r"^(?:sammanträdes)?protokoll(?:\s*\(?nr\.?\s*\d+\)?)?$",  # "Protokoll (nr 6)", "Protokoll nr 21"
+        r"^sammanträdesdatum:?\s*\S*$",
+        r"^justerandes?(?:\s+sign(?:atur)?)?.*$",
+        r"^utdragsbestyrkande$",
+        r"^[-–—_]+$",
+        r"^[A-ZÅÄÖ][a-zåäö-]*(?:styrelsen|fullmäktige|nämnden|utskottet|beredningen)$",  # a lone body name
+    )
+]
+SENTENCE_END_RE = re.compile(r"[.!?:;”\"»]\)?$")
+
+
+def clean_text(text: str, body: str | None = None) -> str:
+    """``text`` without running header/footer lines (and lines that repeat the body's name)."""
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and (
+            any(rx.match(stripped) for rx in NOISE_LINE_RES) or (body and stripped.lower() == body.lower())
+        ):
+            continue
+        out.append(line.rstrip())
+    return "\n".join(out).strip()
+
+
+def flat(text: str) -> str:
+    """Whitespace as single spaces, bullets on their own line: a passage as written, without line wrapping."""
+    text = re.sub(r"\s*\n\s*(?=[•\uf0b7▪●◦*]|\d{1,2}[.)]\s)", "\x00", text.strip())
+    text = re.sub(r"\s+", " ", text).replace("\x00", "\n")
+    return text.strip()
+
+
+def _unit_starts(text: str) -> list[int]:
+    """Offsets where a sentence may start: the start, after sentence punctuation, after a heading-like line."""
+    starts = [0]
+    pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        nxt = pos + len(line) + 1
+        stripped = line.strip()
+        if stripped and i + 1 < len(lines):
+            if SENTENCE_END_RE.search(stripped) or (len(stripped.split()) <= 3 and not stripped[-1].isalpha()) or (
+                len(stripped.split()) <= 3 and re.search(r"\d$", stripped)
+            ):
+                starts.append(nxt)
+        pos = nxt
+    for m in re.finditer(r"(?<=[.!?:;])[”\"»)]?[ \t]+(?=\S)", text):
+        starts.append(m.end())
+    return sorted({s for s in starts if s < len(text) and text[s:].strip()})
+
+
+# ---------------------------------------------------------------- actors
+
+# As pipeline.tag.PERSON_PARTY_RE, but a name token may have one inner capital ("AnnaSara Perslow (C)").
+_NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:[A-ZÅÄÖ][a-zåäöéü]+)?(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
+PERSON_PARTY_RE = re.compile(
+    rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{_NAME_TOKEN}){{0,3}}),?\s*"
+    r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
+)
+# Titles before a name ("ordföranden Jonas Attenius (S)") and sentence adverbs before a subject.
+TITLE_WORDS = {
+    "ordföranden", "ordförande", "tjänstgörande", "ersättaren", "ersättare", "ledamoten", "ledamot", "vice",
+    "förste", "andre", "tredje", "kommunalrådet", "regionrådet", "oppositionsrådet", "borgarrådet",
+    "gruppledaren", "vidare", "därefter", "dessutom", "även", "också", "sedan", "slutligen", "samtidigt",
+    "och", "samt", "då", "nu",
+}
+_CODE = r"[A-ZÅÄÖ]{1,4}"
+_PARTY_NAME_ALT = "|".join(sorted((re.escape(n) for n in PARTY_NAMES), key=len, reverse=True))
+_PARTY_ITEM = rf"(?:{_CODE}\b|(?i:{_PARTY_NAME_ALT})(?![\wåäö]))"
+_PARTY_LIST = rf"{_PARTY_ITEM}(?:\s*,\s*{_PARTY_ITEM})*(?:\s*,?\s+(?:och|samt)\s+{_PARTY_ITEM})?"
+GROUP_RE = re.compile(
+    r"(?i:ledamöterna|ledamoten|representanterna|representanten|företrädarna|företrädaren|ersättarna|"
+    r"gruppen|gruppledarna|partierna|partiet|ledamöter|representanter)"
+    rf"\s+(?:(?i:från|för|i)\s+)(?P<list>{_PARTY_LIST})"
+)
+_KNOWN_ITEM = "(?:" + "|".join(sorted(PARTIES, key=len, reverse=True)) + rf")\b|(?i:{_PARTY_NAME_ALT})(?![\wåäö])"
+_KNOWN_LIST = rf"(?:{_KNOWN_ITEM})(?:\s*,\s*(?:{_KNOWN_ITEM}))*(?:\s*,?\s+(?:och|samt)\s+(?:{_KNOWN_ITEM}))?"
+# A bare party list as subject ("Moderaterna reserverar sig", "SD och KD antecknar"): known parties only.
+PARTY_SUBJECT_RE = re.compile(rf"(?P<list>{_KNOWN_LIST})(?=\s+[a-zåäö])")
+GROUP_SUFFIX_RE = re.compile(r"\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-(?:gruppen|ledamöterna)\b")
+
+
+def _party_of(token: str) -> str | None:
+    token = token.strip()
+    named = PARTY_NAMES.get(token.lower())
+    if named:
+        return named
+    if token.isupper():
+        return party_code(token)
+    return None
+
+
+def _party_list(raw: str) -> list[str]:
+    parties: list[str] = []
+    for token in re.split(r"\s*,\s*|\s+(?:och|samt)\s+", raw.strip()):
+        code = _party_of(token)
+        if code and code not in parties:
+            parties.append(code)
+    return parties
+
+
+def person_at(text: str, pos: int) -> tuple[str, str, int] | None:
+    """(name, party, end) when a ``Name (P)`` person starts at ``pos`` (titles before it excluded)."""
+    m = PERSON_PARTY_RE.match(text, pos)
+    if not m:
+        return None
+    raw_party = m.group("party")
+    party = party_code(raw_party)
+    if party is None or (raw_party.islower() and raw_party.upper() not in PARTIES):
+        return None
+    words = m.group("name").split()
+    while words and words[0].lower() in NOT_NAME_WORDS:
+        words.pop(0)
+    if len(words) < 2:
+        return None  # one capitalised word before "(S)" is no full name
+    return " ".join(words), party, m.end()
+
+
+def persons_in(text: str) -> list[tuple[str, str]]:
+    """Every ``Name (P)`` person in ``text`` as (name, party), in order."""
+    found = []
+    for m in PERSON_PARTY_RE.finditer(text):
+        hit = person_at(text, m.start())
+        if hit:
+            found.append((hit[0], hit[1]))
+    return found
+
+
+def leading_actors(
+    text: str, pos: int = 0, bare_parties: bool = True
+) -> tuple[list[tuple[str | None, str | None]], int]:
+    """The persons and party groups that open ``text[pos:]`` (the subject of a sentence) and where they end.
+
+    ``Axel Josefson (M) och tjänstgörande ersättaren Johannes Hulter (S)`` gives two persons;
+    ``Representanterna från M, L och KD`` gives three parties with no person.
+    """
+    actors: list[tuple[str | None, str | None]] = []
+    end = pos
+    while True:
+        m = re.match(r"[\s,]*", text[pos:])
+        pos += m.end() if m else 0
+        word = re.match(r"[\wåäöÅÄÖ-]+", text[pos:])
+        if word and word.group(0).lower() in TITLE_WORDS and not person_at(text, pos):
+            pos += word.end()
+            continue
+        hit = person_at(text, pos)
+        if hit:
+            actors.append((hit[0], hit[1]))
+            pos = end = hit[2]
+            continue
+        group = GROUP_RE.match(text, pos) or GROUP_SUFFIX_RE.match(text, pos)
+        if group is None and not actors and bare_parties:
+            group = PARTY_SUBJECT_RE.match(text, pos)
+            if group and not any(_party_of(t) for t in re.split(r"\s*,\s*|\s+(?:och|samt)\s+", group.group(0))):
+                group = None
+        if group:
+            raw = group.group("list") if "list" in group.groupdict() else group.group("code")
+            parties = _party_list(raw)
+            if parties:
+                actors.extend((None, p) for p in parties)
+                pos = end = group.end()
+                continue
+        break
+    return actors, end
+
+
+# ---------------------------------------------------------------- proposals
+
+PROPOSE_VERB = (
+    r"(?:tilläggsyrka|ändringsyrka|yrka)(?:r|de|t)\b|föreslå(?:r|tt)\b|föreslog\b|"
+    r"lämna(?:r|de)\s+(?:följande\s+|ett\s+|sitt\s+)?(?:tilläggs|ändrings|återremiss|bordläggnings)?yrkande(?:n)?\b|"
+    r"instämmer\s+i\b|instämde\s+i\b"
+)
+VERB_AFTER_SUBJECT_RE = re.compile(rf"[\s,]*(?:även\s+|också\s+|därefter\s+|vidare\s+)?(?P<verb>{PROPOSE_VERB})", re.I)
+VERB_FIRST_RE = re.compile(rf"(?P<pre>(?:[^\s(]+\s+){{0,4}}?)(?P<verb>{PROPOSE_VERB})\s+", re.I)
+ON_PROPOSAL_RE = re.compile(r"(?:På|Efter)\s+förslag\s+(?:av|från)\s+", re.I)
+CONCURRING_RE = re.compile(r"[\s,]*(?:med\s+instämmande\s+(?:av|från)|och\s+med\s+stöd\s+av)\s+", re.I)
+ANY_VERB_RE = re.compile(r"[\s,]*[a-zåäö]")
+
+KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("återremiss", re.compile(r"återremi(?:ss|tter)")),
+    ("bordläggning", re.compile(r"bordl(?:ägg|agd)")),
+    ("tillägg", re.compile(r"\btillägg|\btilläggsyrk")),
+    ("ändring", re.compile(r"\bändring|\bändra[rs]?\b")),
+    ("avslag", re.compile(r"\bavslag|\bavslå|\bavstyrk")),
+    ("bifall", re.compile(r"\bbifall|\bbifalla|\btillstyrk|\bgodkänn|\bgodkänna\b|\banta\b")),
+]
+
+
+def proposal_kind(verb: str, proposed: str) -> str:
+    """bifall / avslag / återremiss / bordläggning / ändring / tillägg / other, from the verb and what follows it.
+
+    The earliest keyword decides (``bifall till X och avslag på Y`` is bifall), except that support for a
+    tilläggs-, ändrings- or återremissyrkande is that kind, and ``bifall ... med följande ändring`` is ändring.
+    """
+    v = verb.lower()
+    for kind, stem in (("tillägg", "tilläggs"), ("ändring", "ändrings"), ("återremiss", "återremiss"),
+                       ("bordläggning", "bordläggnings")):
+        if stem in v:
+            return kind
+    text = proposed.lower()
+    text = re.sub(r"^[\s:,]*(?:i\s+(?:första|andra|tredje)\s+hand\s+)?", "", text)
+    hits = [(m.start(), kind) for kind, rx in KIND_PATTERNS if (m := rx.search(text))]
+    if not hits:
+        return "other"
+    _pos, kind = min(hits)
+    if kind == "bifall":
+        head = re.match(r"(?:att\s+)?bifall(?:a)?\s+(?:till\s+|av\s+|på\s+)?(?:det\s+|ett\s+|sitt\s+|eget\s+)?(\w+)", text)
+        if head:
+            for other, stem in (("tillägg", "tilläggs"), ("ändring", "ändrings"), ("återremiss", "återremiss")):
+                if head.group(1).startswith(stem):
+                    return other
+        if re.search(r"\bmed\s+(?:följande\s+|den\s+|de\s+)?(?:ändring(?:en|ar|arna)?|justering(?:en|ar|arna)?)\b", text):
+            return "ändring"
+        if re.search(r"\bmed\s+(?:följande\s+|det\s+)?tillägg(?:et)?\b", text):
+            return "tillägg"
+    return kind
+
+
+def _proposal_head(sentence: str) -> tuple[list[tuple[str | None, str | None]], str, str] | None:
+    """(proposers, verb, what follows the verb) when ``sentence`` opens with a proposer and a proposing verb."""
+    actors, end = leading_actors(sentence)
+    if actors:
+        m = VERB_AFTER_SUBJECT_RE.match(sentence, end)
+        if not m:
+            return None
+        rest = sentence[m.end() :]
+        more = CONCURRING_RE.match(rest)
+        if more:
+            extra, stop = leading_actors(rest, more.end())
+            actors = actors + [a for a in extra if a not in actors]
+            rest = rest[stop:]
+        return actors, m.group("verb"), rest
+    m = ON_PROPOSAL_RE.match(sentence)
+    if m:
+        actors, end = leading_actors(sentence, m.end())
+        if actors:
+            return actors, "förslag", sentence[end:].lstrip(" :,")
+        return None
+    m = VERB_FIRST_RE.match(sentence)  # "Vidare yrkar Axel Josefson (M) bifall till ..."
+    if m and not persons_in(m.group("pre")):
+        actors, end = leading_actors(sentence, m.end())
+        if actors:
+            return actors, m.group("verb"), sentence[end:]
+    return None
+
+
+def _heading_like(text: str, pos: int) -> bool:
+    """Whether the line at ``pos`` is a short heading (at most three words, no closing punctuation)."""
+    end = text.find("\n", pos)
+    if end < 0 or (pos and text[pos - 1] != "\n"):
+        return False
+    line = text[pos:end].strip()
+    return bool(line) and len(line.split()) <= 3 and not SENTENCE_END_RE.search(line) and not line.startswith(("•", "-"))
+
+
+def _units(text: str, head: Callable[[str], Any], stop_on_actor: bool = True) -> list[tuple[int, int, Any]]:
+    """Passages of ``text`` that open with a sentence ``head`` accepts, each up to the next such sentence.
+
+    A sentence that opens with an actor and some other verb (``X (M) ställer en fråga``) ends a passage
+    and is dropped with what follows it.
+    """
+    starts = _unit_starts(text)
+    marks: list[tuple[int, Any]] = []
+    for s in starts:
+        parsed = head(text[s:])
+        if parsed:
+            marks.append((s, parsed))
+        elif stop_on_actor and _heading_like(text, s):
+            marks.append((s, None))  # "Fråga 2": the section ran on into another part of the protocol
+        elif stop_on_actor and not text[:s].rstrip().endswith(":"):
+            # not after a colon (what follows is the quoted note or proposal), and not on a bare
+            # party name ("Centerpartiet kommer att yrka ..." is the note's own text)
+            actors, end = leading_actors(text, s, bare_parties=False)
+            if actors and ANY_VERB_RE.match(text, end):
+                marks.append((s, None))
+    units = []
+    for i, (s, parsed) in enumerate(marks):
+        e = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        if parsed is not None:
+            units.append((s, e, parsed))
+    return units
+
+
+def proposals_in(
+    section: Section, item_number: int, body: str | None = None, any_section: bool = False
+) -> list[Proposal]:
+    """Proposals in one section: ``yrkanden`` and ``forslag_till_beslut`` always, ``På förslag av X (M):`` in ``beslut``.
+
+    With ``any_section`` every proposer sentence counts whatever the section kind (used for the
+    Beslutsgång and Beslut of items without a Yrkanden section).
+    """
+    everything = any_section or section.kind in ("yrkanden", "forslag_till_beslut")
+    if not everything and section.kind != "beslut":
+        return []
+    text = clean_text(section.text, body)
+    out: list[Proposal] = []
+    for s, e, (actors, verb, rest) in _units(text, _proposal_head):
+        if everything or verb == "förslag":
+            out.extend(_proposal_rows(section, item_number, actors, verb, rest, text[s:e]))
+    return out
+
+
+def _proposal_rows(
+    section: Section, item_number: int, actors: list[tuple[str | None, str | None]], verb: str, rest: str, raw: str
+) -> list[Proposal]:
+    kind = proposal_kind(verb, rest)
+    text = flat(raw)
+    return [Proposal(item_number, section.position, person, party, kind, text) for person, party in actors]
+
+
+def _resolve_concurrence(proposals: list[Proposal]) -> None:
+    """``X (C) instämmer i Anna Bergs yrkande``: take the kind of the proposal it joins."""
+    for p in proposals:
+        if p.kind != "other" or not re.search(r"\binstämm(?:er|de)\s+i\b", p.text, re.I):
+            continue
+        for other in proposals:
+            if other is p or other.person is None or other.kind == "other":
+                continue
+            first, *_ = other.person.split()
+            last = other.person.split()[-1]
+            if re.search(rf"\b{re.escape(first)}\b.*\b{re.escape(last)}s?\b", p.text.split("instämm", 1)[-1]):
+                p.kind = other.kind
+                break
+
+
+# ---------------------------------------------------------------- votes
+
+_Q = r"[\"”“'‘’«»]"
+QUESTION_RES = [
+    re.compile(rf"(?:voterings)?proposition(?:en)?(?:\s+lyder)?\s*:\s*{_Q}(?P<q>[^\"”“«»]+?)\s*{_Q}", re.I),
+    re.compile(r"(?P<q>\b[Jj]a(?:-röst(?:er)?|-?röst)?\s+för\b[^.]*\.?(?:\s*[Nn]ej(?:-röst(?:er)?)?\s+för\b[^.]*\.?)?)"),
+    re.compile(r"(?P<q>\bDen\s+som\s+(?:vill|önskar)\b[^.]*?röstar\s+ja\b[^.]*\.)", re.I),
+]
+SUMMARY_RES = [
+    re.compile(
+        r"(?P<ja>\d+)\s+ja(?:-?\s?röster|-?röst)?\s*(?:mot|och|,)\s*(?P<nej>\d+)\s+nej(?:-?\s?röster|-?röst)?\b",
+        re.I,
+    ),
+    re.compile(r"ja-?röster\s*:?\s*(?P<ja>\d+)\s*[,;]?\s*nej-?röster\s*:?\s*(?P<nej>\d+)", re.I),
+]
+ABSTAIN_RE = re.compile(
+    r"(?P<n>\d+)\s+(?:ledam(?:ot|öter)\s+|röster\s+|st\s+)?(?:avstår|avstod|avstående|nedlagda\s+röster|nedlagd\s+röst)\b",
+    re.I,
+)
+ABSENT_RE = re.compile(r"(?P<n>\d+)\s+(?:ledam(?:ot|öter)\s+)?(?:(?:är|var)\s+)?frånvarande\b", re.I)
+GROUP_VOTE_RE = re.compile(
+    r"(?P<verb>röstar\s+(?P<jn>ja|nej)|röstade\s+(?P<jn2>ja|nej)|(?:avstår|avstod)(?:\s+från\s+att\s+rösta)?|"
+    r"(?:är|var)\s+frånvarande)(?:\s*\((?P<n>\d+)\))?",
+    re.I,
+)
+TABLE_ROW_RE = re.compile(
+    r"^(?P<who>[^\n]*?\([A-Za-zÅÄÖåäö]{1,4}\))\s+(?P<vote>ja|nej|avstår|avstod|frånvarande|frånv)\.?\s*$",
+    re.I | re.M,
+)
+TABLE_HEAD_RE = re.compile(r"^(?:ledamot|ledamöter|namn|ledamot/ersättare|ledamot och parti)\b.*\b(?:röst|ja)\b", re.I | re.M)
+TABLE_ROW_NOPAREN_RE = re.compile(
+    r"^(?P<name>[A-ZÅÄÖ][\wåäöéü'-]+(?:\s+[A-ZÅÄÖ][\wåäöéü'-]+){1,3}),?\s+(?P<party>[A-ZÅÄÖ]{1,4})\s+"
+    r"(?P<vote>ja|nej|avstår|frånvarande)\s*$",
+    re.I | re.M,
+)
+APPENDIX_REF_RE = re.compile(r"framgår\s+av\s+(?:bifogad\s+)?bilaga\s+(?P<n>\d+)", re.I)
+APPENDIX_HEAD_RE = re.compile(r"^Bilaga\s+(?P<n>\d+)\s*$", re.M)
+APPENDIX_COUNT_RE = re.compile(r"^Antal\s+(?P<cat>Ja|Nej|Avstår|Frånv(?:arande)?)\s*:\s*(?P<n>\d+)\s*$", re.I | re.M)
+APPENDIX_ROW_RE = re.compile(
+    r"^(?P<name>[^\n]+?)(?:\n+|[ \t]+)(?P<party>[A-ZÅÄÖ]{1,4})\n+\d+\s+\S[^\n]*\n+"
+    r"(?P<vote>Ja|Nej|Avstår|Frånvarande)$",
+    re.M,
+)
+APPENDIX_NOISE_RE = re.compile(r"^(?:Plats|Funktion|Resultat|Namn|Parti|Antal\s+Kvittade:.*)$")
+
+
+def _vote_value(raw: str) -> str:
+    raw = raw.lower()
+    if raw.startswith("ja"):
+        return "ja"
+    if raw.startswith("nej"):
+        return "nej"
+    if raw.startswith("avst"):
+        return "avstår"
+    return "frånvarande"
+
+
+def _question(text: str) -> re.Match[str] | None:
+    for rx in QUESTION_RES:
+        m = rx.search(text)
+        if m:
+            return m
+    return None
+
+
+def _vote_blocks(text: str) -> list[str]:
+    """One passage per vote: a new one at each voteringsproposition (or result sentence when none)."""
+    anchors = [m.start() for m in QUESTION_RES[0].finditer(text)]
+    if not anchors:
+        anchors = [m.start() for rx in QUESTION_RES[1:] for m in rx.finditer(text)]
+    if len(anchors) < 2:
+        summaries = sorted(m.start() for rx in SUMMARY_RES for m in rx.finditer(text))
+        if len(summaries) >= 2 and not GROUP_VOTE_RE.search(text):
+            anchors = [_sentence_start(text, s) for s in summaries]
+    anchors = sorted(set(anchors))
+    if len(anchors) < 2:
+        return [text]
+    bounds = [0] + anchors[1:] + [len(text)]
+    return [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    ends = [m.end() for m in re.finditer(r"[.!?]\s+", text[:pos])]
+    return ends[-1] if ends else 0
+
+
+@dataclass
+class _Found:
+    """What one passage says about a vote, before it is checked."""
+
+    question: str | None = None
+    summary: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)
+    group_members: list[VoteMember] = field(default_factory=list)
+    table: list[VoteMember] = field(default_factory=list)
+    appendix: str | None = None
+
+    def has_result(self) -> bool:
+        return bool(self.summary or self.groups or self.group_members or self.table)
+
+
+def _read_block(block: str) -> _Found:
+    found = _Found()
+    q = _question(block)
+    if q:
+        found.question = flat(q.group("q"))
+    rest = block[q.end() :] if q else block
+    for rx in SUMMARY_RES:
+        m = rx.search(rest)
+        if m:
+            found.summary["ja"] = int(m.group("ja"))
+            found.summary["nej"] = int(m.group("nej"))
+            tail = rest[m.end() : m.end() + 200]
+            a = ABSTAIN_RE.search(tail)
+            if a:
+                found.summary["avstår"] = int(a.group("n"))
+            f = ABSENT_RE.search(tail)
+            if f:
+                found.summary["frånvarande"] = int(f.group("n"))
+            break
+    for m in TABLE_ROW_RE.finditer(rest):
+        who = persons_in(m.group("who"))
+        if len(who) == 1:
+            found.table.append(VoteMember(who[0][0], who[0][1], _vote_value(m.group("vote"))))
+    if not found.table and TABLE_HEAD_RE.search(rest):
+        for m in TABLE_ROW_NOPAREN_RE.finditer(rest):
+            party = party_code(m.group("party"))
+            found.table.append(VoteMember(m.group("name"), party, _vote_value(m.group("vote"))))
+    rest = TABLE_ROW_RE.sub(lambda m: " " * len(m.group(0)), rest)  # table rows are no group lists
+    prev_end = 0
+    for m in GROUP_VOTE_RE.finditer(rest):
+        if re.search(r"\d\s+(?:ledam(?:ot|öter)\s+)?$", rest[: m.start()]):
+            continue  # "1 avstår" belongs to a result sentence
+
+        segment = rest[prev_end : m.start()]
+        cut = max(segment.rfind(c) for c in ".:”\"»")
+        names = persons_in(segment[cut + 1 :] if cut >= 0 else segment)
+        if not names:
+            continue
+        value = _vote_value(m.group("jn") or m.group("jn2") or m.group("verb"))
+        found.group_members.extend(VoteMember(name, party, value) for name, party in names)
+        if m.group("n"):
+            found.groups[value] = found.groups.get(value, 0) + int(m.group("n"))
+        prev_end = m.end()
+    ref = APPENDIX_REF_RE.search(block)
+    if ref:
+        found.appendix = ref.group("n")
+    return found
+
+
+def appendix_votes(protocol: Protocol) -> dict[str, tuple[dict[str, int], list[VoteMember]]]:
+    """Voting lists printed as appendices (``Bilaga 2``, ``Antal Ja: 43``, then name / party / seat / vote)."""
+    found: dict[str, tuple[dict[str, int], list[VoteMember]]] = {}
+    for item in protocol.items:
+        for section in item.sections:
+            if "Antal Ja" not in section.text:
+                continue
+            text = clean_text(section.text, protocol.meeting.body)
+            text = "\n".join(ln for ln in text.split("\n") if not APPENDIX_NOISE_RE.match(ln.strip()))
+            heads = list(APPENDIX_HEAD_RE.finditer(text))
+            for i, h in enumerate(heads):
+                chunk = text[h.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+                counts = {_vote_value(m.group("cat")): int(m.group("n")) for m in APPENDIX_COUNT_RE.finditer(chunk)}
+                if not counts:
+                    continue
+                members = [
+                    VoteMember(re.sub(r"\s+", " ", m.group("name").strip()), party_code(m.group("party")),
+                               _vote_value(m.group("vote")))
+                    for m in APPENDIX_ROW_RE.finditer(chunk)
+                ]
+                found.setdefault(h.group("n"), (counts, members))
+    return found
+
+
+def _tally(members: list[VoteMember]) -> dict[str, int]:
+    counts = Counter(m.vote for m in members)
+    return {v: counts.get(v, 0) for v in VOTE_VALUES}
+
+
+def _assemble(
+    found: _Found,
+    item_number: int,
+    position: int,
+    appendices: dict[str, tuple[dict[str, int], list[VoteMember]]],
+) -> Vote:
+    """Counts as stated (summary sentence first, then per-group counts, then the list), with warnings."""
+    problems: list[str] = []
+    members = found.group_members or found.table
+    if found.group_members and found.table:
+        members = found.group_members + found.table
+    source = "members listed"
+    appendix_counts: dict[str, int] = {}
+    if found.appendix and found.appendix in appendices:
+        appendix_counts, appendix_members = appendices[found.appendix]
+        if not members:
+            members = appendix_members
+            source = f"members listed in bilaga {found.appendix}"
+    stated: dict[str, int] = {}
+    for value in VOTE_VALUES:
+        if value in found.summary:
+            stated[value] = found.summary[value]
+            if value in found.groups and found.groups[value] != found.summary[value]:
+                problems.append(f"{value}: result says {found.summary[value]}, group count says {found.groups[value]}")
+        elif value in found.groups:
+            stated[value] = found.groups[value]
+        if value in appendix_counts:
+            if value in stated and stated[value] != appendix_counts[value]:
+                problems.append(f"{value}: text says {stated[value]}, bilaga {found.appendix} says {appendix_counts[value]}")
+            stated.setdefault(value, appendix_counts[value])
+    listed = _tally(members) if members else {}
+    if members:
+        for value in VOTE_VALUES:
+            if value == "frånvarande" and not listed[value]:
+                continue  # lists seldom name the absent; only compare when they do
+            said = stated.get(value, 0 if stated else None)
+            if said is not None and said != listed[value]:
+                problems.append(f"{value}: text says {said}, {listed[value]} {source}")
+    counts: dict[str, int | None] = {}
+    reported = bool(stated or members)
+    for value in VOTE_VALUES:
+        if value in stated:
+            counts[value] = stated[value]
+        elif members:
+            counts[value] = listed[value]
+        else:
+            counts[value] = 0 if reported else None
+    if not reported:
+        problems.append("no result found: neither counts nor a member list")
+    return Vote(
+        item_number=item_number,
+        section_position=position,
+        question=found.question,
+        ja=counts["ja"],
+        nej=counts["nej"],
+        avstar=counts["avstår"],
+        franvarande=counts["frånvarande"],
+        members=list(members),
+        warning="; ".join(problems) or None,
+    )
+
+
+def votes_in(
+    section: Section,
+    item_number: int,
+    body: str | None = None,
+    appendices: dict[str, tuple[dict[str, int], list[VoteMember]]] | None = None,
+) -> list[Vote]:
+    """Votes in one section; an ``omrostning`` section with a question but no result gives a warned vote.
+
+    Only sections where a vote of this meeting can be reported are read (Omröstning, Beslutsgång, Beslut,
+    Förslag till beslut, and text before an item's first heading); a Sammanfattning or Tidigare behandling that mentions an
+    earlier vote is no vote of this meeting.
+    """
+    if section.kind not in VOTE_SECTION_KINDS and not (section.kind == "other" and section.heading is None):
+        return []
+    text = clean_text(section.text, body)
+    votes = []
+    for block in _vote_blocks(text):
+        found = _read_block(block)
+        if found.has_result() or (section.kind == "omrostning" and found.question):
+            votes.append(_assemble(found, item_number, section.position, appendices or {}))
+    return votes
+
+
+def check_meeting_size(votes: list[Vote]) -> None:
+    """Warn on votes whose ja+nej+avstår+frånvarande differs from what most votes of the meeting add up to.
+
+    Members who leave or are jäviga explain some differences; the warning asks a reader to look.
+    """
+    totals = [
+        sum(c for c in v.counts().values() if c is not None)
+        for v in votes
+        if v.ja is not None and v.nej is not None
+    ]
+    common = Counter(totals).most_common(2)
+    if not common or common[0][1] < 3 or (len(common) > 1 and common[1][1] == common[0][1]):
+        return  # no clear meeting size to compare with
+    size = common[0][0]
+    for v in votes:
+        if v.ja is None or v.nej is None:
+            continue
+        total = sum(c for c in v.counts().values() if c is not None)
+        if total != size:
+            note = f"counts add up to {total}, most votes of this meeting add up to {size}"
+            v.warning = f"{v.warning}; {note}" if v.warning else note
+
+
+# ---------------------------------------------------------------- stances
+
+RESERVE_VERB = (
+    r"reserver(?:ar|ade)\s+(?:sig|oss)\b|"
+    r"(?:lämna(?:r|de)|anmäl(?:er|de)|inkom(?:mer)?\s+med)\s+(?:en\s+|följande\s+)?(?:skriftlig\s+)?reservation\b"
+)
+NOTE_VERB_STRONG = (
+    r"lämna(?:r|de)\s+(?:följande\s+|en\s+)?(?:skriftlig\s+)?protokollsanteckning(?:ar)?\b|"
+    r"(?:vill|önskar)\s+(?:ha\s+|få\s+)?(?:antecknat|följande\s+antecknat|till\s+protokollet)|"
+    r"får\s+(?:följande\s+)?antecknat\b|antecknar\s+(?:följande\s+)?till\s+protokollet"
+)
+NOTE_VERB = (
+    NOTE_VERB_STRONG
+    + r"|antecknar\b|antecknade\b|deltar\s+inte\b|deltog\s+inte\b|avstår\s+från\s+att\s+delta\b|"
+    r"anmäler\b|anmälde\b|lämna(?:r|de)\s+(?:ett\s+|följande\s+)?(?:särskilt\s+)?yttrande\b"
+)
+STANCE_VERB_RE = re.compile(rf"[\s,]*(?:även\s+|också\s+)?(?:(?P<res>{RESERVE_VERB})|(?P<note>{NOTE_VERB}))", re.I)
+STRONG_NOTE_RE = re.compile(NOTE_VERB_STRONG, re.I)
+WRITTEN_RESERVATION_RE = re.compile(r"(?:skriftlig\s+)?reservation\s+(?:från|av)\s+", re.I)
+
+
+def _stance_head(strong_only: bool) -> Callable[[str], tuple[list[tuple[str | None, str | None]], str] | None]:
+    def head(sentence: str) -> tuple[list[tuple[str | None, str | None]], str] | None:
+        actors, end = leading_actors(sentence)
+        if not actors:
+            m = WRITTEN_RESERVATION_RE.match(sentence)  # "Skriftlig reservation från SD, bilaga 2."
+            if m:
+                actors, _end = leading_actors(sentence, m.end())
+                listed = re.match(_PARTY_LIST, sentence[m.end() :])
+                if not actors and listed:
+                    actors = [(None, p) for p in _party_list(listed.group(0))]
+                return (actors, "reservation") if actors else None
+            return None
+        m = STANCE_VERB_RE.match(sentence, end)
+        if not m:
+            return None
+        if m.group("res"):
+            return actors, "reservation"
+        if strong_only and not STRONG_NOTE_RE.match(m.group("note")):
+            return None
+        return actors, "protokollsanteckning"
+
+    return head
+
+
+def stances_in(section: Section, item_number: int, body: str | None = None) -> list[Stance]:
+    """Reservations and protokollsanteckningar in one section.
+
+    In ``reservation`` / ``protokollsanteckning`` sections every actor sentence with a stance verb counts,
+    and text with no actor at all (``Det antecknas att ...``) gives one row with nobody named. In other
+    sections only explicit sentences count (``X (SD) reserverar sig``, ``X (S) lämnar en protokollsanteckning``).
+    """
+    own = section.kind in STANCE_KINDS
+    text = clean_text(section.text, body)
+    out: list[Stance] = []
+    for s, e, (actors, kind) in _units(text, _stance_head(strong_only=not own)):
+        raw = flat(text[s:e])
+        out.extend(Stance(item_number, section.position, kind, person, party, raw) for person, party in actors)
+    if own and not out and text:
+        out.append(Stance(item_number, section.position, section.kind, None, None, flat(text)))
+    return out
+
+
+# ---------------------------------------------------------------- protocol
+
+
+def item_decisions(
+    item: Item, body: str | None = None, appendices: dict[str, tuple[dict[str, int], list[VoteMember]]] | None = None
+) -> Decisions:
+    """Proposals, votes and stances of one item."""
+    result = Decisions()
+    has_yrkanden = any(s.kind == "yrkanden" for s in item.sections)
+    for section in item.sections:
+        loose = not has_yrkanden and section.kind in ("beslutsgang", "beslut")
+        result.proposals.extend(proposals_in(section, item.number, body, any_section=loose))
+    _resolve_concurrence(result.proposals)
+
+    for section in sorted(item.sections, key=lambda s: (s.kind not in ("omrostning", "beslutsgang"), s.position)):
+        for vote in votes_in(section, item.number, body, appendices):
+            if section.kind not in ("omrostning", "beslutsgang") and any(
+                (v.ja, v.nej) == (vote.ja, vote.nej) for v in result.votes
+            ):
+                continue  # the Beslut restates a result already read
+            result.votes.append(vote)
+    result.votes.sort(key=lambda v: v.section_position)
+
+    own = [s for s in item.sections if s.kind in STANCE_KINDS]
+    for section in own:
+        result.stances.extend(stances_in(section, item.number, body))
+    seen = {(s.kind, s.person, s.party) for s in result.stances}
+    for section in item.sections:
+        if section.kind in STANCE_KINDS:
+            continue
+        for stance in stances_in(section, item.number, body):
+            if (stance.kind, stance.person, stance.party) not in seen:
+                result.stances.append(stance)
+                seen.add((stance.kind, stance.person, stance.party))
+    result.stances.sort(key=lambda s: s.section_position)
+    return result
+
+
+def extract_decisions(protocol: Protocol) -> Decisions:
+    """The decision chain of a segmented protocol: proposals, votes (checked) and stances, in item order."""
+    body = protocol.meeting.body
+    appendices = appendix_votes(protocol)
+    result = Decisions()
+    for item in protocol.items:
+        found = item_decisions(item, body, appendices)
+        result.proposals.extend(found.proposals)
+        result.votes.extend(found.votes)
+        result.stances.extend(found.stances)
+    check_meeting_size(result.votes)
+    for vote in result.votes:
+        if vote.warning:
+            log.info("%s § %s: vote warning: %s", protocol.path, vote.item_number, vote.warning)
+    return result

@@ -1,0 +1,544 @@
+"""The decision chain (pipeline/decisions.py): proposals, votes and stances, with exact expected values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.decisions import (
+    Decisions,
+    Proposal,
+    Stance,
+    Vote,
+    VoteMember,
+    check_meeting_size,
+    extract_decisions,
+    item_decisions,
+    proposal_kind,
+    proposals_in,
+    stances_in,
+    votes_in,
+)
+from pipeline.types import Item, Protocol, Section
+from tests.conftest import BJORKVIK_PDF, CORPUS_TXT, ROOT, SEED_PDF, corpus_files
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def sec(kind: str, text: str, position: int = 1) -> Section:
+    return Section(position=position, kind=kind, heading=None, text=text, page_start=1, page_end=1, offset=0)
+
+
+def item(number: int, *sections: Section) -> Item:
+    return Item(number=number, title=None, case_number=None, page_start=1, page_end=1, sections=list(sections))
+
+
+def who(rows: list[Proposal] | list[Stance]) -> list[tuple[str | None, str | None, str]]:
+    return [(r.person, r.party, r.kind) for r in rows]
+
+
+def segmented(path: Path) -> Protocol:
+    from pipeline.extract import extract
+    from pipeline.segment import segment
+
+    return segment(extract(path))
+
+
+# ---------------------------------------------------------------- our samples
+
+
+@pytest.fixture(scope="module")
+def bjorkvik() -> Decisions:
+    return extract_decisions(segmented(BJORKVIK_PDF))
+
+
+@pytest.fixture(scope="module")
+def seed() -> Decisions:
+    return extract_decisions(segmented(SEED_PDF))
+
+
+def test_bjorkvik_item_48_proposals(bjorkvik: Decisions) -> None:
+    rows = [p for p in bjorkvik.proposals if p.item_number == 48]
+    assert who(rows) == [
+        ("Anna Berg", "S", "bifall"),
+        ("Erik Sandberg", "C", "bifall"),
+        ("Mats Olofsson", "SD", "avslag"),
+        ("Peter Wallin", "M", "återremiss"),
+    ]
+    assert {p.section_position for p in rows} == {4}
+    assert rows[0].text == rows[1].text == "Anna Berg (S) och Erik Sandberg (C) yrkar bifall till arbetsutskottets förslag."
+    assert rows[3].text == (
+        "Peter Wallin (M) yrkar återremiss av ärendet för att utreda en försäljning genom öppen budgivning."
+    )
+
+
+def test_bjorkvik_item_48_vote(bjorkvik: Decisions) -> None:
+    assert len(bjorkvik.votes) == 1
+    vote = bjorkvik.votes[0]
+    assert (vote.item_number, vote.section_position) == (48, 6)
+    assert vote.question == "Ja-röst för bifall till arbetsutskottets förslag, nej-röst för avslag."
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (7, 4, 0, 0, None)
+    assert [(m.name, m.party, m.vote) for m in vote.members] == [
+        ("Anna Berg", "S", "ja"),
+        ("Lars Nyström", "M", "nej"),
+        ("Erik Sandberg", "C", "ja"),
+        ("Karin Holmberg", "S", "ja"),
+        ("Johan Ek", "S", "ja"),
+        ("Helena Forsberg", "BP", "ja"),
+        ("Gunnar Öberg", "V", "ja"),
+        ("Peter Wallin", "M", "nej"),
+        ("Mats Olofsson", "SD", "nej"),
+        ("Linnea Strand", "SD", "nej"),
+        ("Fatima Ali", "S", "ja"),
+    ]
+
+
+def test_bjorkvik_stances(bjorkvik: Decisions) -> None:
+    assert [(s.item_number, s.section_position, s.kind, s.person, s.party) for s in bjorkvik.stances] == [
+        (48, 8, "reservation", None, "SD"),
+        (48, 8, "reservation", "Lars Nyström", "M"),
+        (48, 8, "reservation", "Peter Wallin", "M"),
+        (49, 6, "protokollsanteckning", "Helena Forsberg", "BP"),
+    ]
+    assert bjorkvik.stances[0].text == "Ledamöterna för SD reserverar sig mot beslutet."
+    assert bjorkvik.stances[1].text == (
+        "Lars Nyström (M) och Peter Wallin (M) reserverar sig mot beslutet till förmån för återremissyrkandet."
+    )
+    assert bjorkvik.stances[3].text.startswith("Helena Forsberg (BP) lämnar följande protokollsanteckning: ”Björkvik")
+
+
+def test_bjorkvik_jav_is_no_stance(bjorkvik: Decisions) -> None:
+    # "Peter Wallin (M) anmäler jäv" (§ 49) is neither a reservation nor a protokollsanteckning
+    assert [s for s in bjorkvik.stances if s.item_number == 49 and s.person == "Peter Wallin"] == []
+
+
+def test_seed_item_76_proposals(seed: Decisions) -> None:
+    assert who(seed.proposals) == [("Richard Carstedt", "S", "bifall"), ("Åsa Ågren Wikström", "M", "other")]
+    carstedt, agren = seed.proposals
+    assert carstedt.item_number == agren.item_number == 76
+    assert carstedt.text.startswith(
+        "Richard Carstedt (S) föreslår bifall i enlighet med den politiska styrgruppens förslag till beslut i "
+        "regionala utvecklingsnämnden:\n• För att regionala utvecklingsnämnden ska kunna fullgöra"
+    )
+    assert carstedt.text.endswith("till kommunerna försämras.")  # the bullets belong to the proposal; the "-" does not
+    assert agren.text == (
+        "Åsa Ågren Wikström (M) föreslår: Ärendet kompletteras inför regionala utvecklingsnämndens behandling "
+        "av ärendet med ett sammanfattande PM av ärendets viktiga händelser och steg."
+    )
+    assert seed.votes == [] and seed.stances == []
+
+
+@pytest.mark.parametrize(("name", "fixture"), [("bjorkvik-kommunstyrelsen-2024-03-12", "bjorkvik"),
+                                               ("region-vasterbotten-run-au-2023-05-12", "seed")])
+def test_samples_golden(name: str, fixture: str, request: pytest.FixtureRequest, update_golden: bool) -> None:
+    found: Decisions = request.getfixturevalue(fixture)
+    path = GOLDEN / f"decisions-{name}.json"
+    if update_golden:
+        path.write_text(json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert found.to_dict() == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_round_trip(bjorkvik: Decisions) -> None:
+    data = json.loads(json.dumps(bjorkvik.to_dict()))
+    again = Decisions.from_dict(data)
+    assert again == bjorkvik
+    assert isinstance(again.votes[0].members[0], VoteMember)
+    assert again.to_dict() == bjorkvik.to_dict()
+
+
+# ---------------------------------------------------------------- Göteborg (the shared corpus)
+
+
+@pytest.fixture(scope="module")
+def goteborg() -> dict[str, tuple[Protocol, Decisions]]:
+    out = {}
+    for path in corpus_files(CORPUS_TXT, "goteborg_*.txt"):
+        protocol = segmented(path)
+        out[path.stem] = (protocol, extract_decisions(protocol))
+    return out
+
+
+def test_goteborg_counts_per_file(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    counts = {
+        name: (len(d.proposals), len(d.votes), len(d.stances), sum(1 for v in d.votes if v.warning))
+        for name, (_p, d) in goteborg.items()
+    }
+    assert counts == {
+        "goteborg_kf-2023-06-08": (83, 18, 14, 0),
+        "goteborg_kf-2025-05-22": (115, 17, 15, 0),
+        "goteborg_ks-2024-08-28": (85, 12, 42, 0),
+        "goteborg_ks-2026-04-22": (60, 8, 98, 0),
+    }
+
+
+def test_goteborg_every_yrkanden_section_names_its_proposers(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    """The issue's goal: every Göteborg Yrkanden paragraph yields proposals with person and party."""
+    coverage = {}
+    for name, (protocol, found) in goteborg.items():
+        sections = [(it.number, s.position) for it in protocol.items for s in it.sections if s.kind == "yrkanden"]
+        with_person = {(p.item_number, p.section_position) for p in found.proposals if p.person and p.party}
+        coverage[name] = (sum(1 for key in sections if key in with_person), len(sections))
+    assert coverage == {
+        "goteborg_kf-2023-06-08": (14, 14),
+        "goteborg_kf-2025-05-22": (22, 22),
+        "goteborg_ks-2024-08-28": (19, 19),
+        "goteborg_ks-2026-04-22": (19, 19),
+    }
+
+
+def test_goteborg_ks_2024_607(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    _p, found = goteborg["goteborg_ks-2024-08-28"]
+    proposals = [p for p in found.proposals if p.item_number == 607]
+    assert who(proposals) == [
+        ("Axel Josefson", "M", "bifall"),
+        ("Jörgen Fogelklou", "SD", "bifall"),
+        ("Daniel Bernmar", "V", "avslag"),
+    ]
+    assert proposals[0].text == proposals[1].text == (
+        "Axel Josefson (M) och Jörgen Fogelklou (SD) yrkar bifall till yrkande från M den 5 juni 2024 och "
+        "tilläggsyrkande från SD den 23 augusti 2024."
+    )
+    (vote,) = [v for v in found.votes if v.item_number == 607]
+    assert vote.section_position == 5
+    assert vote.question == "Ja för avslag och Nej för bifall till yrkandet från M."
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (10, 3, 0, 0, None)
+    assert [(m.name, m.party, m.vote) for m in vote.members] == [
+        ("Daniel Bernmar", "V", "ja"),
+        ("Blerta Hoti", "S", "ja"),
+        ("Martin Wannholt", "D", "ja"),
+        ("Jenny Broman", "V", "ja"),
+        ("Axel Darvik", "L", "ja"),
+        ("Marina Johansson", "S", "ja"),
+        ("Karin Pleijel", "MP", "ja"),
+        ("Elisabet Lann", "KD", "ja"),
+        ("Johannes Hulter", "S", "ja"),
+        ("Jonas Attenius", "S", "ja"),
+        ("Axel Josefson", "M", "nej"),
+        ("Hampus Magnusson", "M", "nej"),
+        ("Jörgen Fogelklou", "SD", "nej"),
+    ]
+    stances = [s for s in found.stances if s.item_number == 607]
+    assert who(stances) == [
+        (None, "V", "protokollsanteckning"),
+        (None, "S", "protokollsanteckning"),
+        (None, "MP", "protokollsanteckning"),
+    ]
+
+
+def test_goteborg_ks_2024_608_vote_inside_propositionsordning(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    _p, found = goteborg["goteborg_ks-2024-08-28"]
+    (vote,) = [v for v in found.votes if v.item_number == 608]
+    assert vote.section_position == 4  # "Huvudvotering" is printed inside the Propositionsordning section
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (7, 5, 1, 0, None)
+    assert [(m.name, m.vote) for m in vote.members if m.vote == "avstår"] == [("Jörgen Fogelklou", "avstår")]
+    assert who([p for p in found.proposals if p.item_number == 608]) == [
+        ("Jörgen Fogelklou", "SD", "bifall"),
+        ("Axel Josefson", "M", "bifall"),
+        ("Jonas Attenius", "S", "avslag"),
+    ]
+    assert who([s for s in found.stances if s.item_number == 608]) == [("Jörgen Fogelklou", "SD", "reservation")]
+
+
+def test_goteborg_ks_2024_bordlaggning_in_beslut(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    _p, found = goteborg["goteborg_ks-2024-08-28"]
+    (p606,) = [p for p in found.proposals if p.item_number == 606]
+    assert p606 == Proposal(
+        606, 1, "Johannes Hulter", "S", "bordläggning",
+        "På förslag av tjänstgörande ersättaren Johannes Hulter (S): Ärendet bordläggs till sammanträdet den "
+        "11 september 2024.",
+    )
+
+
+def test_goteborg_kf_2025_vote_list_from_appendix(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    _p, found = goteborg["goteborg_kf-2025-05-22"]
+    vote = next(v for v in found.votes if v.item_number == 265)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (43, 29, 8, 1, None)
+    assert len(vote.members) == 81  # "Hur var och en röstar framgår av bilaga 2"
+    assert vote.members[0] == VoteMember("Aslan Akbas", "S", "ja")
+    assert VoteMember("Robert Andersson Hammarstrand", "S", "ja") in vote.members
+    assert VoteMember("Emma Altenhammar", "SD", "avstår") in vote.members
+
+
+def test_goteborg_kf_2023_counts_without_list(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    _p, found = goteborg["goteborg_kf-2023-06-08"]
+    vote = next(v for v in found.votes if v.item_number == 6)
+    assert vote.question == (
+        "Ja för bifall till kommunstyrelsens förslag. Nej för bifall till yrkandet från Martin Wannholt m fl"
+    )
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.members, vote.warning) == (40, 28, 12, 1, [], None)
+    # the reservation section ran on into the questions part of § 2; the questions are not stances
+    assert [(s.party, s.text) for s in found.stances if s.item_number == 2 and s.party == "SD"] == [
+        ("SD", "Ledamöterna från SD reserverar sig mot beslutet.")
+    ]
+
+
+# ---------------------------------------------------------------- proposals: phrasings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anna Berg (S) yrkar bifall till arbetsutskottets förslag.", [("Anna Berg", "S", "bifall")]),
+        ("Mats Olofsson (SD) yrkar avslag på arbetsutskottets förslag.", [("Mats Olofsson", "SD", "avslag")]),
+        ("Peter Wallin (M) yrkar att ärendet återremitteras till förvaltningen.", [("Peter Wallin", "M", "återremiss")]),
+        ("Peter Wallin (M) yrkar bordläggning av ärendet.", [("Peter Wallin", "M", "bordläggning")]),
+        ("Karin Holm (C) lämnar följande tilläggsyrkande: Nämnden ska återrapportera i juni.",
+         [("Karin Holm", "C", "tillägg")]),
+        ("Karin Holm (C) tilläggsyrkar att nämnden ska återrapportera i juni.", [("Karin Holm", "C", "tillägg")]),
+        ("Erik Ek (L) lämnar ett ändringsyrkande: punkt 2 ska lyda ...", [("Erik Ek", "L", "ändring")]),
+        ("Erik Ek (L) yrkar ändring av punkt 2 så att beloppet blir 3 mnkr.", [("Erik Ek", "L", "ändring")]),
+        ("Richard Carstedt (S) föreslår bifall till styrgruppens förslag.", [("Richard Carstedt", "S", "bifall")]),
+        ("Åsa Ågren Wikström (M) föreslår: Ärendet kompletteras med ett PM.", [("Åsa Ågren Wikström", "M", "other")]),
+        ("Daniel Bernmar (V) yrkade bifall till yrkande från V, S och MP.", [("Daniel Bernmar", "V", "bifall")]),
+        ("Lena Ek (s) yrkar avslag på motionen.", [("Lena Ek", "S", "avslag")]),
+        ("Tjänstgörande ersättaren Johannes Hulter (S) yrkar bifall till förslaget.", [("Johannes Hulter", "S", "bifall")]),
+        ("Ordföranden Jonas Attenius (S) yrkar avslag på samtliga yrkanden.", [("Jonas Attenius", "S", "avslag")]),
+        ("Jörgen Fogelklou (SD) yrkar att motionen ska tillstyrkas.", [("Jörgen Fogelklou", "SD", "bifall")]),
+        ("Karin Pleijel (MP) yrkar att motionen ska avstyrkas.", [("Karin Pleijel", "MP", "avslag")]),
+        ("Jörgen Fogelklou (SD) yrkar bifall till tilläggsyrkande från SD den 4 juni 2024.",
+         [("Jörgen Fogelklou", "SD", "tillägg")]),
+        ("Ledamöterna från SD yrkar avslag på förslaget.", [(None, "SD", "avslag")]),
+        ("Anna Berg (S) yrkar, med instämmande av Erik Sandberg (C), bifall till förslaget.",
+         [("Anna Berg", "S", "bifall"), ("Erik Sandberg", "C", "bifall")]),
+        ("Hans Arby (C) yrkar i första hand att ärendet ska återremitteras och i andra hand avslag.",
+         [("Hans Arby", "C", "återremiss")]),
+        ("AnnaSara Perslow (C) och Grith Fjeldmose (V) yrkar bifall till kommunstyrelsens förslag.",
+         [("AnnaSara Perslow", "C", "bifall"), ("Grith Fjeldmose", "V", "bifall")]),
+    ],
+)
+def test_proposal_phrasings(text: str, expected: list[tuple[str | None, str | None, str]]) -> None:
+    assert who(proposals_in(sec("yrkanden", text), 1)) == expected
+
+
+def test_one_row_per_proposer_same_text() -> None:
+    rows = proposals_in(
+        sec("yrkanden", "Axel Josefson (M) och Jörgen Fogelklou (SD) yrkar bifall till yrkande från M\n"
+                        "den 5 juni 2024.", position=3),
+        607,
+    )
+    text = "Axel Josefson (M) och Jörgen Fogelklou (SD) yrkar bifall till yrkande från M den 5 juni 2024."
+    assert rows == [
+        Proposal(607, 3, "Axel Josefson", "M", "bifall", text),
+        Proposal(607, 3, "Jörgen Fogelklou", "SD", "bifall", text),
+    ]
+
+
+def test_second_sentence_by_the_same_person() -> None:
+    rows = proposals_in(sec("yrkanden", "Marina Johansson (S) och Hampus Magnusson (M) yrkar bifall till\n"
+                                        "förslaget. Vidare yrkar Marina Johansson (S) avslag på övriga yrkanden."), 1)
+    assert who(rows) == [("Marina Johansson", "S", "bifall"), ("Hampus Magnusson", "M", "bifall"),
+                         ("Marina Johansson", "S", "avslag")]
+    assert rows[2].text == "Vidare yrkar Marina Johansson (S) avslag på övriga yrkanden."
+
+
+def test_not_proposals() -> None:
+    text = (
+        "Kommunstyrelsen föreslår kommunfullmäktige besluta att anta taxan.\n"
+        "Kalle Bäck (KD) anmäler att ledamöterna från KD inte deltar i beslutet."
+    )
+    assert proposals_in(sec("forslag_till_beslut", text), 1) == []
+    # in a Beslut section only "På förslag av X (M):" counts
+    assert proposals_in(sec("beslut", "Anna Berg (S) yrkar bifall till förslaget."), 1) == []
+    assert who(proposals_in(sec("beslut", "På förslag av Daniel Bernmar (V):\nÄrendet bordläggs."), 1)) == [
+        ("Daniel Bernmar", "V", "bordläggning")
+    ]
+
+
+def test_proposals_in_beslutsgang_only_without_yrkanden_section() -> None:
+    gang = sec("beslutsgang", "Anna Berg (S) yrkar bifall till förslaget. Ordföranden ställer proposition och "
+                              "finner att nämnden bifaller det.", position=2)
+    assert who(item_decisions(item(5, gang)).proposals) == [("Anna Berg", "S", "bifall")]
+    yrk = sec("yrkanden", "Anna Berg (S) yrkar bifall till förslaget.", position=1)
+    assert [(p.section_position, p.person) for p in item_decisions(item(5, yrk, gang)).proposals] == [(1, "Anna Berg")]
+
+
+def test_concurrence_takes_the_kind_it_joins() -> None:
+    rows = item_decisions(item(3, sec("yrkanden", "Mats Olofsson (SD) yrkar avslag på förslaget.\n"
+                                                  "Linnea Strand (SD) instämmer i Mats Olofssons yrkande."))).proposals
+    assert who(rows) == [("Mats Olofsson", "SD", "avslag"), ("Linnea Strand", "SD", "avslag")]
+
+
+def test_proposal_kind() -> None:
+    assert proposal_kind("yrkar", "bifall till X och avslag på Y") == "bifall"
+    assert proposal_kind("yrkar", "bifall till förslaget med följande ändring: ...") == "ändring"
+    assert proposal_kind("yrkar", "bifall till förslaget med tillägget att ...") == "tillägg"
+    assert proposal_kind("yrkar", "att motionen ska anses besvarad") == "other"
+    assert proposal_kind("förslag", "Ärendet bordläggs till nästa sammanträde.") == "bordläggning"
+
+
+# ---------------------------------------------------------------- votes: phrasings and checks
+
+GOTEBORG_VOTE = (
+    'Godkänd voteringsproposition: "Ja för avslag och Nej för bifall till yrkandet från M."\n'
+    "Daniel Bernmar (V), Blerta Hoti (S) och ordföranden Jonas Attenius (S)\n"
+    "röstar Ja (3).\n"
+    "Axel Josefson (M) och Jörgen Fogelklou (SD) röstar Nej (2).\n"
+    "Martin Wannholt (D) avstår från att rösta (1)."
+)
+
+
+def test_vote_groups() -> None:
+    (vote,) = votes_in(sec("omrostning", GOTEBORG_VOTE, position=5), 607)
+    assert vote == Vote(
+        607, 5, "Ja för avslag och Nej för bifall till yrkandet från M.", 3, 2, 1, 0,
+        [VoteMember("Daniel Bernmar", "V", "ja"), VoteMember("Blerta Hoti", "S", "ja"),
+         VoteMember("Jonas Attenius", "S", "ja"), VoteMember("Axel Josefson", "M", "nej"),
+         VoteMember("Jörgen Fogelklou", "SD", "nej"), VoteMember("Martin Wannholt", "D", "avstår")],
+        None,
+    )
+
+
+def test_vote_group_count_disagrees_with_names() -> None:
+    text = GOTEBORG_VOTE.replace("röstar Ja (3)", "röstar Ja (4)")
+    (vote,) = votes_in(sec("omrostning", text), 1)
+    assert (vote.ja, vote.nej, vote.avstar) == (4, 2, 1)  # the stated count is kept
+    assert vote.warning == "ja: text says 4, 3 members listed"
+
+
+def test_vote_summary_disagrees_with_groups() -> None:
+    text = GOTEBORG_VOTE + "\nMed 4 ja-röster mot 2 nej-röster beslutar nämnden att avslå yrkandet."
+    (vote,) = votes_in(sec("omrostning", text), 1)
+    assert (vote.ja, vote.nej, vote.avstar) == (4, 2, 1)
+    assert vote.warning == "ja: result says 4, group count says 3; ja: text says 4, 3 members listed"
+
+
+def test_vote_table() -> None:
+    text = (
+        "Omröstning begärs och genomförs. Ja-röst för bifall till förslaget, nej-röst för avslag.\n\n"
+        "Ledamot Röst\nAnna Berg (S) Ja\nLars Nyström (M) Nej\nErik Sandberg (C) Ja\nGunnar Öberg (V) Avstår\n\n"
+        "Med 2 ja-röster mot 1 nej-röst och 1 avstår beslutar kommunstyrelsen att bifalla förslaget."
+    )
+    (vote,) = votes_in(sec("omrostning", text), 48)
+    assert vote.question == "Ja-röst för bifall till förslaget, nej-röst för avslag."
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (2, 1, 1, 0, None)
+    assert [m.vote for m in vote.members] == ["ja", "nej", "ja", "avstår"]
+
+
+def test_vote_table_disagrees_with_result() -> None:
+    text = "Ledamot Röst\nAnna Berg (S) Ja\nLars Nyström (M) Nej\n\nMed 2 ja-röster mot 1 nej-röst beslutar nämnden ..."
+    (vote,) = votes_in(sec("omrostning", text), 1)
+    assert (vote.ja, vote.nej) == (2, 1)
+    assert vote.warning == "ja: text says 2, 1 members listed"
+
+
+def test_vote_table_without_brackets_needs_header() -> None:
+    table = "Anna Berg S Ja\nLars Nyström M Nej\nErik Ek C Ja"
+    (vote,) = votes_in(sec("omrostning", "Ledamot Parti Röst\n" + table), 1)
+    assert [(m.name, m.party, m.vote) for m in vote.members] == [
+        ("Anna Berg", "S", "ja"), ("Lars Nyström", "M", "nej"), ("Erik Ek", "C", "ja")]
+    assert (vote.ja, vote.nej, vote.warning) == (2, 1, None)
+    assert votes_in(sec("beslut", table), 1) == []
+
+
+def test_vote_reported_in_beslut() -> None:
+    text = "Med 35 ja-röster mot 25 nej-röster, 1 avstår, beslutar kommunfullmäktige att bifalla motionen."
+    (vote,) = votes_in(sec("beslut", text, position=7), 12)
+    assert vote == Vote(12, 7, None, 35, 25, 1, 0, [], None)
+
+
+def test_vote_kf_style_counts() -> None:
+    text = (
+        "Godkänd voteringsproposition: ”Ja för bifall till kommunstyrelsens förslag. Nej för bifall\n"
+        "till yrkandet från Martin Wannholt m fl”.\n"
+        "Omröstningen utfaller med 40 Ja mot 28 Nej. 12 ledamöter avstår från att rösta.\n"
+        "1 ledamot är frånvarande. Hur var och en röstar framgår av bilaga 5."
+    )
+    (vote,) = votes_in(sec("omrostning", text), 6)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (40, 28, 12, 1, None)
+
+
+def test_vote_question_without_result_is_flagged() -> None:
+    (vote,) = votes_in(sec("omrostning", 'Godkänd voteringsproposition: "Ja för bifall, Nej för avslag."'), 1)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande) == (None, None, None, None)
+    assert vote.warning == "no result found: neither counts nor a member list"
+    assert votes_in(sec("beslutsgang", "Ordföranden ställer proposition. Omröstning begärs."), 1) == []
+
+
+def test_two_votes_in_one_section() -> None:
+    text = (
+        'Godkänd voteringsproposition: "Ja för A. Nej för B."\nOmröstningen utfaller med 41 Ja mot 38 Nej.\n'
+        'Godkänd voteringsproposition: "Ja för C. Nej för D."\nOmröstningen utfaller med 40 Ja mot 39 Nej.'
+    )
+    votes = votes_in(sec("omrostning", text), 2)
+    assert [(v.question, v.ja, v.nej) for v in votes] == [("Ja för A. Nej för B.", 41, 38), ("Ja för C. Nej för D.", 40, 39)]
+
+
+def test_beslut_restating_the_vote_is_not_a_second_vote() -> None:
+    found = item_decisions(item(
+        48,
+        sec("omrostning", "Ledamot Röst\nAnna Berg (S) Ja\nLars Nyström (M) Nej\nErik Ek (C) Ja", position=6),
+        sec("beslut", "Med 2 ja-röster mot 1 nej-röst beslutar kommunstyrelsen att bifalla förslaget.", position=7),
+    ))
+    assert [(v.section_position, v.ja, v.nej) for v in found.votes] == [(6, 2, 1)]
+
+
+def test_meeting_size_check() -> None:
+    votes = [Vote(i, 1, None, 7, 6, 0, 0) for i in range(3)] + [Vote(9, 1, None, 7, 5, 0, 0)]
+    check_meeting_size(votes)
+    assert [v.warning for v in votes] == [None, None, None,
+                                          "counts add up to 12, most votes of this meeting add up to 13"]
+
+
+# ---------------------------------------------------------------- stances: phrasings
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("reservation", "Jörgen Fogelklou (SD) reserverar sig mot beslutet till förmån för det egna yrkandet.",
+         [("Jörgen Fogelklou", "SD", "reservation")]),
+        ("reservation", "Ledamöterna för SD reserverar sig mot beslutet.", [(None, "SD", "reservation")]),
+        ("reservation", "Lars Nyström (M) och Peter Wallin (M) reserverar sig mot beslutet.",
+         [("Lars Nyström", "M", "reservation"), ("Peter Wallin", "M", "reservation")]),
+        ("reservation", "Lars Nyström (M) lämnar skriftlig reservation, bilaga 2.", [("Lars Nyström", "M", "reservation")]),
+        ("reservation", "Skriftlig reservation från SD, bilaga 2.", [(None, "SD", "reservation")]),
+        ("reservation", "Moderaterna reserverar sig mot beslutet.", [(None, "M", "reservation")]),
+        ("protokollsanteckning", "Representanterna från M, L och KD antecknar som yttrande en skrivelse.",
+         [(None, "M", "protokollsanteckning"), (None, "L", "protokollsanteckning"), (None, "KD", "protokollsanteckning")]),
+        ("protokollsanteckning", "Ledamöterna från KD deltar inte i beslutet.", [(None, "KD", "protokollsanteckning")]),
+        ("protokollsanteckning", "Det antecknas att ledamöterna i direktionen ej deltagit i beslutet.",
+         [(None, None, "protokollsanteckning")]),
+    ],
+)
+def test_stance_phrasings(kind: str, text: str, expected: list[tuple[str | None, str | None, str]]) -> None:
+    assert who(stances_in(sec(kind, text), 1)) == expected
+
+
+def test_stance_text_keeps_the_quoted_note() -> None:
+    text = ("Emmyly Bönfors (C) antecknar följande till protokollet: Centerpartiet anser att frågan\n"
+            "hanteras bäst i nämnderna.")
+    (stance,) = stances_in(sec("protokollsanteckning", text, position=6), 647)
+    assert stance == Stance(647, 6, "protokollsanteckning", "Emmyly Bönfors", "C",
+                            "Emmyly Bönfors (C) antecknar följande till protokollet: Centerpartiet anser att frågan "
+                            "hanteras bäst i nämnderna.")
+
+
+def test_section_running_on_into_other_matters_is_cut() -> None:
+    text = ("Ledamöterna från SD reserverar sig mot beslutet.\nFråga 2\n"
+            "Axel Josefson (M) ställer en fråga som lyder: Hur ska underskottet åtgärdas?")
+    (stance,) = stances_in(sec("reservation", text), 2)
+    assert (stance.party, stance.text) == ("SD", "Ledamöterna från SD reserverar sig mot beslutet.")
+
+
+def test_reservation_inside_beslut() -> None:
+    beslut = sec("beslut", "Kommunstyrelsen bifaller förslaget.\nMats Olofsson (SD) reserverar sig mot beslutet.", 3)
+    found = item_decisions(item(9, beslut))
+    assert [(s.section_position, s.kind, s.person, s.party) for s in found.stances] == [
+        (3, "reservation", "Mats Olofsson", "SD")]
+    # restated after the item's own Reservation section: kept once, from that section
+    own = sec("reservation", "Mats Olofsson (SD) reserverar sig mot beslutet.", 4)
+    found = item_decisions(item(9, beslut, own))
+    assert [(s.section_position, s.person) for s in found.stances] == [(4, "Mats Olofsson")]
+    # "antecknar som yttrande" outside a Protokollsanteckning section is not enough
+    assert stances_in(sec("beslut", "Anna Berg (S) antecknar som yttrande en skrivelse."), 1) == []
+
+
+def test_earlier_vote_in_background_is_no_vote() -> None:
+    text = "Kommunfullmäktige beslutade 2022 med 40 ja-röster mot 30 nej-röster att anta programmet."
+    assert votes_in(sec("sammanfattning", text), 1) == []
+    headed = Section(1, "other", "Tidigare behandling", text, 1, 1, 0)
+    assert votes_in(headed, 1) == []
+    untitled = Section(1, "other", None, text, 1, 1, 0)
+    assert [(v.ja, v.nej) for v in votes_in(untitled, 1)] == [(40, 30)]  # text before any heading is read
