@@ -2,7 +2,8 @@
 
 Exit codes: 0 all documents went well; 1 one or more documents failed (each
 named on stderr and recorded in the database); 2 usage error; 3 the run could
-not go on (database unreachable, unreadable stage file).
+not go on (database unreachable, unreadable stage file); 4 another ingest holds the
+database's lock (try later, or --wait).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .ingest import (
 )
 from .types import ExtractedDocument, Failure, Protocol
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR, EXIT_BUSY = 0, 1, 2, 3, 4
 log = logging.getLogger("protokoll")
 
 
@@ -90,8 +91,13 @@ class ProtokollGroup(click.Group):
     """Maps the run-stopping errors of any command to exit code 3 with a one-line message."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .runs import LockedError
+
         try:
             return super().invoke(ctx)
+        except LockedError as exc:
+            click.echo(f"protokoll: {exc}", err=True)
+            ctx.exit(EXIT_BUSY)
         except (DatabaseError, StageInputError, ProtokollError) as exc:
             click.echo(f"protokoll: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -198,41 +204,172 @@ def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bo
     sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).timestamp()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-01-31 or 2024-01-31T12:00") from exc
+
+
 @main.command(name="ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @_db_option
 @_model_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the number of cores].")
 @click.option("--force", is_flag=True, help="Re-process documents whose content is already imported.")
+@click.option("--since", callback=_since, metavar="DATE", help="Only files modified on or after DATE.")
+@click.option("--manifest", type=click.File("r", encoding="utf-8"), help="Also the files listed in this file, one per line ('-' for stdin).")
 @click.option("--strict", is_flag=True, help="Stop at the first document that fails.")
+@click.option("--wait", is_flag=True, help="If another ingest holds the database, wait for it instead of refusing.")
+@click.option("--no-lock", is_flag=True, help="Run alongside other ingests (each document is still one transaction).")
 @click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
+@click.option("--log-json", is_flag=True, help="Log records as JSON lines (stderr and the run's log file).")
 @click.pass_obj
 def ingest_cmd(
-    ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, force: bool,
-    strict: bool, no_stage_files: bool,
+    ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, jobs: int | None, force: bool,
+    since: float | None, manifest: Any, strict: bool, wait: bool, no_lock: bool, no_stage_files: bool,
+    log_json: bool,
 ) -> None:
-    """The main job: every stage over PDF files and folders (recursive) into the database."""
-    files = find_inputs(paths)
+    """The main job: every stage over PDF files and folders (recursive) into the database.
+
+    Each run is recorded in the runs table and logged to data/processed/logs/.
+    """
+    import contextlib
+    import os
+
+    from . import runs
+
+    inputs: list[Path | str] = list(paths)
+    if manifest is not None:
+        inputs += [line.strip() for line in manifest if line.strip() and not line.startswith("#")]
+    if not inputs:
+        raise click.UsageError("give files or folders to import (or --manifest FILE)")
+    missing = [str(p) for p in inputs if not Path(p).exists()]
+    if missing:
+        raise click.UsageError(f"not found: {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else ""))
+    if log_json:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(runs.JsonFormatter())
+    files = find_inputs(inputs)
     engine = _engine(db_url)
+    jobs = jobs or os.cpu_count() or 1
     show = not ctx.quiet
-    with click.progressbar(length=len(files), label="ingest", file=sys.stderr, show_pos=True) if show and sys.stderr.isatty() else _NoBar() as bar:
-
-        def done(path: Path, outcome: str, failure: Failure | None) -> None:
-            bar.update(1)
-            if failure is not None:
-                _report_failure(failure)
-                if strict:
-                    raise _StrictStop()
-
-        try:
-            summary = ingest(
-                files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force, on_done=done
+    lock = contextlib.nullcontext() if no_lock else runs.run_lock(engine, wait=wait)
+    with lock:
+        runs.mark_interrupted(engine)
+        run_id = runs.start_run(engine, " ".join(["protokoll", *sys.argv[1:]]) or "protokoll ingest", len(files), jobs)
+        status = "failed"
+        summary = Summary()
+        with runs.run_log(ctx.store.root / "logs", run_id, log_json) as log_path:
+            bar_cm = (
+                click.progressbar(length=len(files), label="ingest", file=sys.stderr, show_pos=True)
+                if show and sys.stderr.isatty() else _NoBar()
             )
-        except _StrictStop:
-            click.echo("protokoll: stopped at the first failure (--strict)", err=True)
-            sys.exit(EXIT_FAILED)
+            try:
+                with bar_cm as bar:
+
+                    def done(path: Path, outcome: str, failure: Failure | None) -> None:
+                        bar.update(1)
+                        if failure is not None:
+                            _report_failure(failure)
+                            if strict:
+                                raise _StrictStop()
+
+                    summary = ingest(
+                        files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force,
+                        on_done=done, jobs=jobs, model=model, since=since, run_id=run_id,
+                    )
+                status = "failed" if summary.failed else "ok"
+            except _StrictStop:
+                click.echo("protokoll: stopped at the first failure (--strict)", err=True)
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
+                counts = dict(summary.counts)
+                runs.finish_run(engine, run_id, status, counts, log_path)
+                log.info("run %s %s: %s", run_id, status, summary.line())
     if show:
         click.echo(f"protokoll: {summary.line()}", err=True)
-    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+    sys.exit(EXIT_OK if status == "ok" else EXIT_FAILED)
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def status(db_url: str | None, fmt: str) -> None:
+    """Documents by status, the last run, and the failures with their reasons."""
+    import json
+
+    import sqlalchemy as sa
+
+    engine = _engine(db_url)
+    d, r = db.documents.c, db.runs.c
+    with engine.connect() as conn:
+        by_status = dict(conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)).all())
+        last = conn.execute(sa.select(db.runs).order_by(r.id.desc()).limit(1)).mappings().first()
+        p = db.document_paths.c
+        failures = conn.execute(
+            sa.select(p.path, d.failed_stage, d.error)
+            .join_from(db.document_paths, db.documents, p.document_id == d.id)
+            .where(d.status == "failed").order_by(p.path)
+        ).all()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "documents": {"ok": by_status.get("ok", 0), "failed": by_status.get("failed", 0)},
+            "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in last.items()} if last else None,
+            "failures": [{"path": f.path, "stage": f.failed_stage, "error": f.error} for f in failures],
+        }, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"documents: {by_status.get('ok', 0)} ok, {by_status.get('failed', 0)} failed")
+    if last:
+        click.echo(
+            f"last run: #{last['id']} {last['status']}, started {last['started_at']}, "
+            f"finished {last['finished_at'] or '-'}: {last['inserted'] or 0} inserted, {last['replaced'] or 0} replaced, "
+            f"{last['unchanged'] or 0} unchanged, {last['failed'] or 0} failed"
+            + (f" (log: {last['log_path']})" if last["log_path"] else "")
+        )
+    else:
+        click.echo("last run: none")
+    for f in failures:
+        click.echo(f"failed: {f.path}: {f.error}")
+
+
+@main.command(name="retry-failed")
+@_db_option
+@_model_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.pass_context
+def retry_failed(cctx: click.Context, db_url: str | None, model: str | None, jobs: int | None) -> None:
+    """Import again every document recorded as failed whose file is still there."""
+    import sqlalchemy as sa
+
+    engine = _engine(db_url)
+    with engine.connect() as conn:
+        p, d = db.document_paths.c, db.documents.c
+        paths = conn.execute(
+            sa.select(p.path).join_from(db.document_paths, db.documents, p.document_id == d.id)
+            .where(d.status == "failed").order_by(p.path)
+        ).scalars().all()
+    present = [p for p in paths if Path(p).exists()]
+    for gone in sorted(set(paths) - set(present)):
+        click.echo(f"{gone}: no longer there, not retried", err=True)
+    if not present:
+        click.echo("protokoll: no failed documents to retry", err=True)
+        sys.exit(EXIT_OK)
+    args = ["--force", *present] + (["--db", db_url] if db_url else []) + (["--model", model] if model else [])
+    args += ["--jobs", str(jobs)] if jobs else []
+    cctx.invoke(ingest_cmd, **_ingest_defaults(cctx, args))
+
+
+def _ingest_defaults(cctx: click.Context, args: list[str]) -> dict[str, Any]:
+    sub = ingest_cmd.make_context("ingest", args, parent=cctx)
+    return dict(sub.params)
 
 
 class _StrictStop(Exception):

@@ -57,6 +57,7 @@ documents = sa.Table(
     sa.Column("extractor", sa.String(30)),
     sa.Column("model", sa.Text),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
+    sa.Column("run_id", sa.Integer),  # added by 0005_runs: the run that wrote the row
     sa.CheckConstraint("status IN ('ok', 'failed')", name="documents_status"),
 )
 
@@ -200,6 +201,37 @@ reservations = _stance_table("reservations")
 protocol_notes = _stance_table("protocol_notes")
 DECISION_TABLES = [proposals, votes, vote_members, reservations, protocol_notes]
 
+document_paths = sa.Table(
+    "document_paths",
+    metadata,
+    _id(),
+    _fk("document_id", "documents"),
+    sa.Column("path", sa.Text, nullable=False, unique=True),
+    sa.Column("size", sa.Integer),
+    sa.Column("file_mtime", sa.Float),
+    sa.Column("seen_at", sa.DateTime, nullable=False),
+    sa.Column("run_id", sa.Integer),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    _id(),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("status", sa.String(12), nullable=False),  # running | ok | failed | interrupted
+    sa.Column("command", sa.Text),
+    sa.Column("files", sa.Integer),
+    sa.Column("jobs", sa.Integer),
+    sa.Column("inserted", sa.Integer),
+    sa.Column("replaced", sa.Integer),
+    sa.Column("unchanged", sa.Integer),
+    sa.Column("failed", sa.Integer),
+    sa.Column("pid", sa.Integer),
+    sa.Column("host", sa.Text),
+    sa.Column("log_path", sa.Text),
+)
+
 # Children before parents: the order in which a document's rows are deleted.
 DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, meetings, pages)
 V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
@@ -301,11 +333,38 @@ def _decisions(conn: Connection) -> None:
     _views(conn)
 
 
+def _add_missing_columns(conn: Connection, table: sa.Table, names: list[str]) -> None:
+    """ALTER TABLE ADD COLUMN for the columns of ``table`` the database lacks (a fresh one has them)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            conn.exec_driver_sql(
+                f"ALTER TABLE {table.name} ADD COLUMN {name} {column.type.compile(dialect=conn.dialect)}"
+            )
+
+
+def _runs(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[runs])
+    _add_missing_columns(conn, documents, ["run_id"])
+
+
+def _paths(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[document_paths])
+    conn.exec_driver_sql(
+        "INSERT INTO document_paths (document_id, path, size, file_mtime, seen_at, run_id) "
+        "SELECT id, path, size, NULL, ingested_at, run_id FROM documents "
+        "WHERE path NOT IN (SELECT path FROM document_paths)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
     ("0003_views", _views),
     ("0004_decisions", _decisions),
+    ("0005_runs", _runs),
+    ("0006_paths", _paths),
 ]
 
 

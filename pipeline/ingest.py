@@ -153,6 +153,92 @@ class Summary:
         return f"{total} document(s): " + (", ".join(parts) if parts else "nothing to do")
 
 
+@dataclass
+class Task:
+    """A file to process, with what is known of it before opening it."""
+
+    path: Path
+    shown: str
+    size: int
+    mtime: float
+
+
+def plan(
+    paths: list[Path], engine: Engine, force: bool = False, since: float | None = None
+) -> tuple[list[Task], list[Path]]:
+    """Split the inputs into files to process and files already recorded.
+
+    A file whose path, size and modification time match a recorded document is
+    skipped without being read; otherwise its content hash decides: content
+    already imported, or the same broken file that failed before, is skipped
+    (``protokoll retry-failed`` tries failures again). ``since`` (a timestamp)
+    leaves out files not modified since then.
+    """
+    todo: list[Task] = []
+    skipped: list[Path] = []
+    known = {} if force else load.imported_files(engine)
+    for path in paths:
+        shown = display_path(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            todo.append(Task(path, shown, 0, 0.0))  # extract will report why it cannot be read
+            continue
+        if since is not None and stat.st_mtime < since:
+            skipped.append(path)
+            continue
+        if not force:
+            if known.get(shown) == (stat.st_size, stat.st_mtime):
+                skipped.append(path)
+                continue
+            sha, _size = _identity(path)
+            if load.recorded(engine, sha, shown):
+                skipped.append(path)
+                continue
+        todo.append(Task(path, shown, stat.st_size, stat.st_mtime))
+    return todo, skipped
+
+
+_WORKER_NLP: Any = None
+_WORKER_MODEL: str | None = None
+_WORKER_STORE: StageStore | None = None
+
+
+def _init_worker(model: str | None, store_root: str | None) -> None:
+    global _WORKER_MODEL, _WORKER_STORE
+    _WORKER_MODEL = model
+    _WORKER_STORE = StageStore(Path(store_root)) if store_root else None
+    logging.getLogger().setLevel(logging.WARNING)
+
+
+def _worker_nlp() -> Any:
+    global _WORKER_NLP
+    if _WORKER_NLP is None:
+        from .tag import build_nlp
+
+        _WORKER_NLP = build_nlp(_WORKER_MODEL)
+    return _WORKER_NLP
+
+
+def process(path: Path, shown: str, nlp: Callable[[], Any], store: StageStore | None) -> Protocol | Failure:
+    """Extract, segment and tag one file; every error becomes a Failure. Writes the stage files."""
+    result: StageOutput = run_extract(path, shown)
+    if store:
+        store.write("extract", result)
+    result = run_segment(result)  # type: ignore[arg-type]
+    if store:
+        store.write("segment", result)
+    if isinstance(result, Protocol):
+        result = run_tag(result, nlp())
+    if store:
+        store.write("tag", result)
+    return result  # type: ignore[return-value]
+
+
+def _process_in_worker(path: str, shown: str) -> Protocol | Failure:
+    return process(Path(path), shown, _worker_nlp, _WORKER_STORE)
+
+
 def ingest(
     paths: list[Path],
     engine: Engine,
@@ -160,44 +246,98 @@ def ingest(
     store: StageStore | None,
     force: bool = False,
     on_done: Callable[[Path, str, Failure | None], None] | None = None,
+    jobs: int = 1,
+    model: str | None = None,
+    since: float | None = None,
+    run_id: int | None = None,
 ) -> Summary:
     """Run every stage over ``paths`` and load each document in its own transaction.
 
-    A file whose content hash is already imported is skipped without opening it
-    (unless ``force``). ``nlp_factory`` is called once, only if a document needs tagging.
+    With ``jobs`` > 1, worker processes extract, segment and tag; this process is
+    the one writer. ``nlp_factory`` (``jobs`` == 1) or ``model`` (workers) gives the
+    tagging pipeline, loaded only if a document needs it.
     """
     summary = Summary()
-    nlp: Any = None
-    for path in paths:
-        shown = display_path(path)
-        failure: Failure | None = None
-        if not force and path.is_file():
-            sha, _size = _identity(path)
-            if load.is_imported(engine, sha):
-                summary.counts["unchanged"] += 1
-                if on_done:
-                    on_done(path, "unchanged", None)
-                continue
-        result: StageOutput = run_extract(path, shown)
-        if store:
-            store.write("extract", result)
-        result = run_segment(result)  # type: ignore[arg-type]
-        if store:
-            store.write("segment", result)
-        if isinstance(result, Protocol):
-            nlp = nlp or nlp_factory()
-        result = run_tag(result, nlp)  # type: ignore[arg-type]
-        if store:
-            store.write("tag", result)
-        outcome = load.save(engine, result, force=force)  # type: ignore[arg-type]
-        if isinstance(result, Failure):
-            failure = result
-            summary.failures.append(result)
+    todo, skipped = plan(paths, engine, force, since)
+    for path in skipped:
+        summary.counts["unchanged"] += 1
+        if on_done:
+            on_done(path, "unchanged", None)
+
+    def record(task: Task, result: Protocol | Failure) -> None:
+        outcome = load.save(engine, result, force=force, mtime=task.mtime, run_id=run_id)
+        failure = result if isinstance(result, Failure) else None
+        if failure is not None:
+            summary.failures.append(failure)
             outcome = "failed"
         summary.counts[outcome] += 1
+        items = len(result.items) if isinstance(result, Protocol) else 0
+        log.info("%s: %s", task.shown, outcome if failure is None else f"failed: {failure.error}",
+                 extra={"path": task.shown, "outcome": outcome, "items": items})
         if on_done:
-            on_done(path, outcome, failure)
+            on_done(task.path, outcome, failure)
+
+    if jobs <= 1 or len(todo) <= 1:
+        nlp: Any = None
+
+        def lazy_nlp() -> Any:
+            nonlocal nlp
+            nlp = nlp or nlp_factory()
+            return nlp
+
+        for task in todo:
+            record(task, process(task.path, task.shown, lazy_nlp, store))
+        return summary
+    _parallel(todo, jobs, model, store, record)
     return summary
+
+
+def _parallel(
+    todo: list[Task], jobs: int, model: str | None, store: StageStore | None,
+    record: Callable[[Task, Protocol | Failure], None],
+) -> None:
+    """Process ``todo`` in ``jobs`` worker processes, at most 2 x jobs documents in flight (bounded memory).
+
+    A worker that dies (out of memory, a crash in a PDF library) breaks the pool;
+    the documents in flight go to a new pool once more, and a document that
+    breaks a pool twice is recorded as failed.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    queue = list(reversed(todo))
+    crashes: Counter[str] = Counter()
+    context = multiprocessing.get_context("spawn")
+    while queue:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker,
+            initargs=(model, str(store.root) if store else None),
+        )
+        running: dict[Future[Protocol | Failure], Task] = {}
+        broken = False
+        try:
+            while (queue or running) and not broken:
+                while queue and len(running) < 2 * jobs:
+                    task = queue.pop()
+                    running[pool.submit(_process_in_worker, str(task.path), task.shown)] = task
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    try:
+                        record(task, future.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        running[future] = task
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        for task in running.values():  # in flight when a worker died
+            crashes[task.shown] += 1
+            if crashes[task.shown] >= 2:
+                record(task, failure_of(task.shown, RuntimeError("the worker process died on this document"),
+                                        "extract", *_identity(task.path)))
+            else:
+                queue.append(task)
 
 
 def read_stage_inputs(files: list[Path]) -> Iterator[StageOutput]:

@@ -25,21 +25,43 @@ log = logging.getLogger(__name__)
 Outcome = Literal["inserted", "replaced", "unchanged", "failed"]
 
 
-def is_imported(engine: Engine, sha256: str) -> bool:
-    """Whether a document with this content hash is already imported successfully."""
+def imported_files(engine: Engine) -> dict[str, tuple[int, float]]:
+    """{path: (size, mtime)} of every file already recorded (imported or failed), to skip unchanged files."""
+    p = db.document_paths.c
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(db.documents.c.status).where(db.documents.c.sha256 == sha256)
-        ).first()
-    return row is not None and row.status == "ok"
+        rows = conn.execute(sa.select(p.path, p.size, p.file_mtime).where(p.file_mtime.is_not(None))).all()
+    return {r.path: (r.size, r.file_mtime) for r in rows}
 
 
-def save(engine: Engine, doc: Protocol | Failure, force: bool = False) -> Outcome:
-    """Write one document (or its failure) in a single transaction and say what happened."""
+def recorded(engine: Engine, sha256: str, path: str) -> bool:
+    """Whether this content is imported, or already recorded as failed for this path."""
+    d, p = db.documents.c, db.document_paths.c
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(d.id, d.status).where(d.sha256 == sha256)).first()
+        if row is None:
+            return False
+        if row.status == "ok":
+            return True
+        return conn.execute(sa.select(p.id).where(p.document_id == row.id, p.path == path)).first() is not None
+
+
+def save(
+    engine: Engine, doc: Protocol | Failure, force: bool = False, mtime: float | None = None,
+    run_id: int | None = None,
+) -> Outcome:
+    """Write one document (or its failure) in a single transaction and say what happened.
+
+    Every path is recorded in ``document_paths``, also a second copy of content
+    already imported, so that no file of a batch goes unrecorded.
+    """
     for attempt in (1, 2):
         try:
             with db.write_transaction(engine) as conn:
-                return _save(conn, doc, force)
+                outcome, document_id = _save(conn, doc, force)
+                _record_path(conn, document_id, doc, mtime, run_id)
+                if outcome != "unchanged" and run_id is not None:
+                    conn.execute(sa.update(db.documents).where(db.documents.c.id == document_id).values(run_id=run_id))
+                return outcome
         except sa.exc.IntegrityError:
             # another process imported the same content between our check and our insert;
             # the second attempt sees its row and leaves it alone
@@ -50,22 +72,40 @@ def save(engine: Engine, doc: Protocol | Failure, force: bool = False) -> Outcom
     raise AssertionError("unreachable")
 
 
-def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> Outcome:
-    d = db.documents.c
+def _record_path(conn: Connection, document_id: int, doc: Protocol | Failure, mtime: float | None,
+                 run_id: int | None) -> None:
+    p = db.document_paths.c
+    values = {"document_id": document_id, "size": doc.size, "file_mtime": mtime, "seen_at": db.now(), "run_id": run_id}
+    updated = conn.execute(sa.update(db.document_paths).where(p.path == doc.path).values(**values)).rowcount
+    if not updated:
+        conn.execute(sa.insert(db.document_paths).values(path=doc.path, **values))
+
+
+def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outcome, int]:
+    d, p = db.documents.c, db.document_paths.c
     same = conn.execute(sa.select(d.id, d.path, d.status).where(d.sha256 == doc.sha256)).first()
     if same is not None and same.status == "ok" and not force:
         if same.path != doc.path:
             log.info("%s: same content already imported as %s", doc.path, same.path)
-        return "unchanged"
+        return "unchanged", same.id
     if isinstance(doc, Failure):
-        stale = [same.id] if same is not None else []
-        _delete(conn, stale)
-        _insert_failure(conn, doc)
-        return "failed"
-    old = conn.execute(sa.select(d.id).where(sa.or_(d.path == doc.path, d.sha256 == doc.sha256))).scalars().all()
-    _delete(conn, list(old))
-    _insert_protocol(conn, doc)
-    return "replaced" if old else "inserted"
+        if same is not None:  # the same broken bytes failed before (maybe under another name)
+            conn.execute(sa.update(db.documents).where(d.id == same.id).values(error=doc.error, failed_stage=doc.stage))
+            return "failed", same.id
+        return "failed", _insert_failure(conn, doc)
+    # the document this path held before, unless other paths still hold that content
+    before = conn.execute(sa.select(p.document_id).where(p.path == doc.path)).scalar()
+    stale = {same.id} if same is not None else set()
+    if before is not None:
+        others = conn.execute(
+            sa.select(sa.func.count()).where(p.document_id == before, p.path != doc.path)
+        ).scalar_one()
+        if not others:
+            stale.add(before)
+    stale |= set(conn.execute(sa.select(d.id).where(d.path == doc.path, d.id.not_in(
+        sa.select(p.document_id).where(p.path != doc.path)))).scalars())
+    _delete(conn, sorted(stale))
+    return ("replaced" if stale else "inserted"), _insert_protocol(conn, doc)
 
 
 def _delete(conn: Connection, document_ids: list[int]) -> None:
@@ -85,23 +125,26 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     conn.execute(sa.delete(db.attendees).where(db.attendees.c.meeting_id.in_(meeting_ids)))
     conn.execute(sa.delete(db.meetings).where(db.meetings.c.document_id.in_(document_ids)))
     conn.execute(sa.delete(db.pages).where(db.pages.c.document_id.in_(document_ids)))
+    conn.execute(sa.delete(db.document_paths).where(db.document_paths.c.document_id.in_(document_ids)))
     conn.execute(sa.delete(db.documents).where(db.documents.c.id.in_(document_ids)))
 
 
-def _insert_failure(conn: Connection, doc: Failure) -> None:
-    conn.execute(
-        sa.insert(db.documents).values(
+def _insert_failure(conn: Connection, doc: Failure) -> int:
+    return int(conn.execute(
+        sa.insert(db.documents)
+        .values(
             path=doc.path, sha256=doc.sha256, size=doc.size, page_count=doc.page_count,
             status="failed", error=doc.error, failed_stage=doc.stage, ingested_at=db.now(),
         )
-    )
+        .returning(db.documents.c.id)
+    ).scalar_one())
 
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _insert_protocol(conn: Connection, doc: Protocol) -> None:
+def _insert_protocol(conn: Connection, doc: Protocol) -> int:
     document_id = conn.execute(
         sa.insert(db.documents)
         .values(
@@ -168,6 +211,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> None:
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)
     _insert_decisions(conn, doc, item_ids, section_ids)
+    return int(document_id)
 
 
 def _insert_decisions(

@@ -53,7 +53,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("samples")
     db = work / "protocols.db"
     result = CliRunner().invoke(
-        main, ["--quiet", "--processed", str(work / "processed"), "ingest", "--db", str(db), "--model", "blank", str(RAW)]
+        main, ["--quiet", "--processed", str(work / "processed"), "ingest", "--jobs", "1", "--db", str(db), "--model", "blank", str(RAW)]
     )
     assert result.exit_code == 0, result.output
     return db

@@ -40,7 +40,7 @@ def test_bad_input_is_named_recorded_and_exits_1(name: str, tmp_path: Path) -> N
     src = tmp_path / name
     shutil.copy(FIXTURES / name, src)
     db = tmp_path / "t.db"
-    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--db", str(db), "--model", "blank", str(src))
+    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--db", str(db), "--model", "blank", str(src))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"{src.as_posix()}: {BAD[name]}"]
     assert q(db, "SELECT status, failed_stage, error FROM documents") == [("failed", "extract", BAD[name])]
@@ -53,7 +53,7 @@ def test_batch_goes_on_after_bad_files(tmp_path: Path) -> None:
     for name in ("zero-bytes.pdf", "encrypted.pdf", "minimal-protocol.pdf"):
         shutil.copy(FIXTURES / name, folder / name)
     db = tmp_path / "t.db"
-    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--db", str(db), "--model", "blank", str(folder))
+    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--db", str(db), "--model", "blank", str(folder))
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 2
     assert q(db, "SELECT path LIKE '%minimal-protocol.pdf', status FROM documents ORDER BY path") == [
@@ -69,7 +69,7 @@ def test_strict_stops_at_first_failure(tmp_path: Path) -> None:
     for name in ("a-zero.pdf", "b-minimal.pdf"):
         shutil.copy(FIXTURES / ("zero-bytes.pdf" if name.startswith("a") else "minimal-protocol.pdf"), folder / name)
     db = tmp_path / "t.db"
-    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--strict", "--db", str(db), "--model", "blank", str(folder))
+    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--strict", "--db", str(db), "--model", "blank", str(folder))
     assert result.exit_code == 1
     assert q(db, "SELECT status FROM documents") == [("failed",)]
 
@@ -78,7 +78,7 @@ def test_reimport_changes_nothing_and_changed_file_replaces(tmp_path: Path) -> N
     src = tmp_path / "protokoll.pdf"
     shutil.copy(FIXTURES / "minimal-protocol.pdf", src)
     db = tmp_path / "t.db"
-    args = ("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--db", str(db), "--model", "blank", str(src))
+    args = ("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--db", str(db), "--model", "blank", str(src))
     assert run(*args).exit_code == 0
     first = q(db, "SELECT id, sha256, ingested_at FROM documents")
     counts = q(db, "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM sections), (SELECT count(*) FROM entities)")
@@ -117,6 +117,6 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_unusable_database_exits_3(tmp_path: Path) -> None:
     (tmp_path / "dir.db").mkdir()
-    result = run("--quiet", "ingest", "--db", str(tmp_path / "dir.db"), "--model", "blank", str(FIXTURES / "minimal-protocol.pdf"))
+    result = run("--quiet", "ingest", "--jobs", "1", "--db", str(tmp_path / "dir.db"), "--model", "blank", str(FIXTURES / "minimal-protocol.pdf"))
     assert result.exit_code == 3
     assert result.stderr.startswith("protokoll: cannot prepare database")

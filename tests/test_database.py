@@ -24,7 +24,7 @@ def run(*args: str) -> Any:
 
 
 def ingest(db_url: str, tmp_path: Path, *paths: str) -> Any:
-    return run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--db", db_url, "--model", "blank", *paths)
+    return run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--db", db_url, "--model", "blank", *paths)
 
 
 def scalar(db_url: str, sql: str) -> Any:
@@ -116,7 +116,7 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
     assert {k: len(v) for k, v in lines.items() if k != "schema_migrations"} == {
         "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
         "entities": 108, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
-        "protocol_notes": 1,
+        "protocol_notes": 1, "runs": 1, "document_paths": 2,
     }
     first_item = json.loads(lines["items"][0])
     assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
@@ -132,7 +132,8 @@ def test_concurrent_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
     for i in range(6):  # the same content under several names, and distinct small files
         shutil.copy(FIXTURES / "minimal-protocol.pdf", folder / f"copy-{i}.pdf")
     env = {**os.environ, "PROTOKOLL_DB": db_url}
-    cmd = [sys.executable, "-m", "pipeline", "--quiet", "ingest", "--model", "blank", "--no-stage-files", str(folder)]
+    cmd = [sys.executable, "-m", "pipeline", "--quiet", "ingest", "--model", "blank", "--no-stage-files", "--no-lock",
+           "--jobs", "1", str(folder)]
     procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
     assert [code for code, _ in results] == [1, 1]  # the encrypted file fails in both runs
@@ -149,8 +150,9 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert scalar(str(db), "SELECT group_concat(name) FROM schema_migrations") == "0001_initial"
     result = run("migrate", "--db", str(db))
     assert result.exit_code == 0
-    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions\n"
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 4
+    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths\n"
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 6
+    assert scalar(str(db), "SELECT count(*) FROM document_paths") == 3
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
     assert scalar(str(db), "SELECT count(*) FROM decisions") == 6
