@@ -17,6 +17,7 @@ import click
 
 from . import __version__, db, load
 from .errors import DatabaseError, ProtokollError, StageInputError
+from .extract import EXTRACTORS, ExtractOptions
 from .ingest import (
     StageStore,
     Summary,
@@ -61,6 +62,19 @@ def _model_option(func: Any) -> Any:
         "--model", default=None, metavar="PATH",
         help="spaCy model directory [default: models/sv_protokoll if present]; 'blank' for rules only.",
     )(func)
+
+
+def _extract_options(func: Any) -> Any:
+    func = click.option("--ocr-dpi", type=click.IntRange(72, 600), default=300, show_default=True,
+                        help="Resolution pages are rendered at for OCR.")(func)
+    func = click.option("--no-ocr", is_flag=True,
+                        help="Do not OCR pages without a usable text layer (Tesseract is used when installed).")(func)
+    return click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default="pdfplumber",
+                        show_default=True, help="PDF text backend.")(func)
+
+
+def _options(extractor: str, no_ocr: bool, ocr_dpi: int) -> ExtractOptions:
+    return ExtractOptions(extractor=extractor, ocr=not no_ocr, ocr_dpi=ocr_dpi)
 
 
 def _engine(db_url: str | None) -> Any:
@@ -120,12 +134,14 @@ def main(cctx: click.Context, processed: Path, verbose: int, quiet: bool) -> Non
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_extract_options
 @click.pass_obj
-def extract(ctx: Context, paths: tuple[Path, ...]) -> None:
+def extract(ctx: Context, paths: tuple[Path, ...], extractor: str, no_ocr: bool, ocr_dpi: int) -> None:
     """Stage 1: PDFs -> text with page map, headers and footers removed (data/processed/extract/)."""
     failed = 0
+    options = _options(extractor, no_ocr, ocr_dpi)
     for path in find_inputs(paths):
-        result = run_extract(path, display_path(path))
+        result = run_extract(path, display_path(path), options)
         target = ctx.store.write("extract", result)
         if isinstance(result, Failure):
             failed += 1
@@ -229,11 +245,12 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> f
 @click.option("--no-lock", is_flag=True, help="Run alongside other ingests (each document is still one transaction).")
 @click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
 @click.option("--log-json", is_flag=True, help="Log records as JSON lines (stderr and the run's log file).")
+@_extract_options
 @click.pass_obj
 def ingest_cmd(
     ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, jobs: int | None, force: bool,
     since: float | None, manifest: Any, strict: bool, wait: bool, no_lock: bool, no_stage_files: bool,
-    log_json: bool,
+    log_json: bool, extractor: str, no_ocr: bool, ocr_dpi: int,
 ) -> None:
     """The main job: every stage over PDF files and folders (recursive) into the database.
 
@@ -283,6 +300,7 @@ def ingest_cmd(
                     summary = ingest(
                         files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force,
                         on_done=done, jobs=jobs, model=model, since=since, run_id=run_id,
+                        options=_options(extractor, no_ocr, ocr_dpi),
                     )
                 status = "failed" if summary.failed else "ok"
             except _StrictStop:

@@ -69,6 +69,8 @@ pages = sa.Table(
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("char_count", sa.Integer, nullable=False),
     sa.Column("has_text", sa.Boolean, nullable=False),
+    sa.Column("ocr", sa.Boolean),  # added by 0007_ocr: the page's text comes from OCR
+    sa.Column("text_quality", sa.String(12)),  # added by 0007_ocr: good | repairable | garbage
 )
 
 meetings = sa.Table(
@@ -358,6 +360,10 @@ def _paths(conn: Connection) -> None:
     )
 
 
+def _ocr(conn: Connection) -> None:
+    _add_missing_columns(conn, pages, ["ocr", "text_quality"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
@@ -365,6 +371,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_decisions", _decisions),
     ("0005_runs", _runs),
     ("0006_paths", _paths),
+    ("0007_ocr", _ocr),
 ]
 
 

@@ -53,11 +53,32 @@ class Line:
     bold: bool
 
 
-def extract(path: str | Path, display_path: str | None = None) -> ExtractedDocument:
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How to read PDFs: the text backend, and OCR for pages without a usable text layer."""
+
+    extractor: str = "pdfplumber"
+    ocr: bool = True  # OCR pages without (or with a garbage) text layer, when Tesseract is installed
+    ocr_dpi: int = 300
+
+    def __post_init__(self) -> None:
+        if self.extractor not in EXTRACTORS:
+            raise ValueError(f"unknown extractor {self.extractor!r}; choose one of {', '.join(EXTRACTORS)}")
+        if not 72 <= self.ocr_dpi <= 600:
+            raise ValueError("ocr_dpi must be between 72 and 600")
+
+
+EXTRACTORS = ("pdfplumber",)
+
+
+def extract(
+    path: str | Path, display_path: str | None = None, options: ExtractOptions | None = None
+) -> ExtractedDocument:
     """Read a PDF (or a pdftotext .txt file) into an ``ExtractedDocument``.
 
     Raises ``BadDocumentError`` naming the file and the reason when it cannot be read.
     """
+    options = options or ExtractOptions()
     path = Path(path)
     shown = display_path or str(path)
     try:
@@ -68,7 +89,7 @@ def extract(path: str | Path, display_path: str | None = None) -> ExtractedDocum
     if path.suffix.lower() == ".txt":
         return _from_text(data, shown, sha)
     _check_pdf_bytes(data, shown)
-    return _from_pdf(data, shown, sha)
+    return _from_pdf(data, shown, sha, options)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -116,7 +137,10 @@ def _open_pdf(data: bytes, shown: str) -> Any:
         raise BadDocumentError(shown, f"damaged PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from exc
 
 
-def _from_pdf(data: bytes, shown: str, sha: str) -> ExtractedDocument:
+def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> ExtractedDocument:
+    from . import ocr, textlayer
+
+    use_ocr = options.ocr and ocr.ocr_available()
     pdf = _open_pdf(data, shown)
     try:
         page_lines: list[list[Line]] = []
@@ -124,36 +148,49 @@ def _from_pdf(data: bytes, shown: str, sha: str) -> ExtractedDocument:
         for number, pdf_page in enumerate(pdf.pages, start=1):
             try:
                 lines, words, chars = _read_page(pdf_page)
+                text = "\n".join(ln.text for ln in lines)
+                quality = textlayer.page_quality(text)
+                page = Page(
+                    number=number, width=round(float(pdf_page.width), 2), height=round(float(pdf_page.height), 2),
+                    char_count=chars, has_text=chars >= MIN_TEXT_CHARS,
+                    quality=quality.verdict if chars >= MIN_TEXT_CHARS else "none",
+                )
+                if use_ocr and (textlayer.needs_ocr(text, textlayer.image_share(pdf_page)) or quality.doubtful):
+                    found = ocr.ocr_page(data, number - 1, dpi=options.ocr_dpi)
+                    if not quality.doubtful or textlayer.prefer_ocr(text, ocr.lines_text(found)):
+                        lines = [Line(o.text, o.top, o.bottom, o.x0, False) for o in found]
+                        words = [Word(w.text, round(w.x0, 2), round(w.top, 2), round(w.x1, 2), round(w.bottom, 2))
+                                 for o in found for w in o.words]
+                        page.ocr = True
+                        page.char_count = sum(len(ln.text.replace(" ", "")) for ln in lines)
+                        page.has_text = page.char_count >= MIN_TEXT_CHARS
+                if not page.ocr and quality.verdict == "repairable":
+                    lines = [Line(textlayer.repair_ligatures(ln.text), ln.top, ln.bottom, ln.x0, ln.bold) for ln in lines]
+                    words = [Word(textlayer.repair_ligatures(w.text), w.x0, w.top, w.x1, w.bottom) for w in words]
+            except ocr.OcrError as exc:
+                raise BadDocumentError(shown, f"OCR failed: {exc.reason}", exc.hint, page=number) from exc
             except Exception as exc:
                 raise BadDocumentError(shown, f"damaged page: {type(exc).__name__}: {exc}", page=number) from exc
             finally:
                 pdf_page.close()  # releases the page's cached objects
+            page.words = words
             page_lines.append(lines)
-            pages.append(
-                Page(
-                    number=number,
-                    width=round(float(pdf_page.width), 2),
-                    height=round(float(pdf_page.height), 2),
-                    char_count=chars,
-                    has_text=chars >= MIN_TEXT_CHARS,
-                    words=words,
-                )
-            )
+            pages.append(page)
     finally:
         pdf.close()
     if not pages:
         raise BadDocumentError(shown, "PDF has no pages")
     if not any(p.has_text for p in pages):
-        raise BadDocumentError(
-            shown,
-            f"no text layer on any of its {len(pages)} page(s) (scanned PDF)",
-            "OCR is not available yet; run it through ocrmypdf first",
+        hint = (
+            "install tesseract-ocr and tesseract-ocr-swe to OCR it" if options.ocr and not use_ocr
+            else "OCR is switched off by --no-ocr" if not options.ocr else "OCR found no text either"
         )
+        raise BadDocumentError(shown, f"no text layer on any of its {len(pages)} page(s) (scanned PDF)", hint)
     _remove_running_lines(pages, page_lines)
     text, spans, bold = _join_pages(pages, page_lines)
     return ExtractedDocument(
         path=shown, sha256=sha, size=len(data), page_count=len(pages), text=text,
-        spans=spans, pages=pages, bold_lines=bold,
+        spans=spans, pages=pages, bold_lines=bold, extractor=options.extractor,
     )
 
 

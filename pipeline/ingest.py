@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from . import load
 from .errors import BadDocumentError, StageInputError
-from .extract import extract, file_sha256
+from .extract import ExtractOptions, extract, file_sha256
 from .segment import segment
 from .tag import tag_protocol
 from .types import ExtractedDocument, Failure, Protocol, StageOutput, stage_output_from_dict
@@ -103,10 +103,10 @@ def _identity(path: Path) -> tuple[str, int]:
         return hashlib.sha256(str(path).encode()).hexdigest(), 0
 
 
-def run_extract(path: Path, shown: str) -> ExtractedDocument | Failure:
+def run_extract(path: Path, shown: str, options: ExtractOptions | None = None) -> ExtractedDocument | Failure:
     """Stage 1 for one file, errors turned into a Failure."""
     try:
-        return extract(path, display_path=shown)
+        return extract(path, display_path=shown, options=options)
     except Exception as exc:
         if not isinstance(exc, BadDocumentError):
             log.debug("extract crashed on %s", shown, exc_info=True)
@@ -202,12 +202,14 @@ def plan(
 _WORKER_NLP: Any = None
 _WORKER_MODEL: str | None = None
 _WORKER_STORE: StageStore | None = None
+_WORKER_OPTIONS: ExtractOptions | None = None
 
 
-def _init_worker(model: str | None, store_root: str | None) -> None:
-    global _WORKER_MODEL, _WORKER_STORE
+def _init_worker(model: str | None, store_root: str | None, options: ExtractOptions | None) -> None:
+    global _WORKER_MODEL, _WORKER_STORE, _WORKER_OPTIONS
     _WORKER_MODEL = model
     _WORKER_STORE = StageStore(Path(store_root)) if store_root else None
+    _WORKER_OPTIONS = options
     logging.getLogger().setLevel(logging.WARNING)
 
 
@@ -220,9 +222,11 @@ def _worker_nlp() -> Any:
     return _WORKER_NLP
 
 
-def process(path: Path, shown: str, nlp: Callable[[], Any], store: StageStore | None) -> Protocol | Failure:
+def process(
+    path: Path, shown: str, nlp: Callable[[], Any], store: StageStore | None, options: ExtractOptions | None = None
+) -> Protocol | Failure:
     """Extract, segment and tag one file; every error becomes a Failure. Writes the stage files."""
-    result: StageOutput = run_extract(path, shown)
+    result: StageOutput = run_extract(path, shown, options)
     if store:
         store.write("extract", result)
     result = run_segment(result)  # type: ignore[arg-type]
@@ -236,7 +240,7 @@ def process(path: Path, shown: str, nlp: Callable[[], Any], store: StageStore | 
 
 
 def _process_in_worker(path: str, shown: str) -> Protocol | Failure:
-    return process(Path(path), shown, _worker_nlp, _WORKER_STORE)
+    return process(Path(path), shown, _worker_nlp, _WORKER_STORE, _WORKER_OPTIONS)
 
 
 def ingest(
@@ -250,6 +254,7 @@ def ingest(
     model: str | None = None,
     since: float | None = None,
     run_id: int | None = None,
+    options: ExtractOptions | None = None,
 ) -> Summary:
     """Run every stage over ``paths`` and load each document in its own transaction.
 
@@ -286,15 +291,15 @@ def ingest(
             return nlp
 
         for task in todo:
-            record(task, process(task.path, task.shown, lazy_nlp, store))
+            record(task, process(task.path, task.shown, lazy_nlp, store, options))
         return summary
-    _parallel(todo, jobs, model, store, record)
+    _parallel(todo, jobs, model, store, record, options)
     return summary
 
 
 def _parallel(
     todo: list[Task], jobs: int, model: str | None, store: StageStore | None,
-    record: Callable[[Task, Protocol | Failure], None],
+    record: Callable[[Task, Protocol | Failure], None], options: ExtractOptions | None = None,
 ) -> None:
     """Process ``todo`` in ``jobs`` worker processes, at most 2 x jobs documents in flight (bounded memory).
 
@@ -312,7 +317,7 @@ def _parallel(
     while queue:
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_init_worker,
-            initargs=(model, str(store.root) if store else None),
+            initargs=(model, str(store.root) if store else None, options),
         )
         running: dict[Future[Protocol | Failure], Task] = {}
         broken = False

@@ -157,7 +157,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(
             sa.insert(db.pages),
             [{"document_id": document_id, "number": p.number, "char_count": p.char_count,
-              "has_text": p.has_text} for p in doc.pages],
+              "has_text": p.has_text, "ocr": p.ocr, "text_quality": p.quality} for p in doc.pages],
         )
     m = doc.meeting
     meeting_id = conn.execute(

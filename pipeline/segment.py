@@ -140,7 +140,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
         doc_type=_doc_type(doc, lines),
         meeting=meeting,
         items=items,
-        pages=[PageInfo(p.number, p.char_count, p.has_text) for p in doc.pages],
+        pages=[PageInfo(p.number, p.char_count, p.has_text, p.ocr, p.quality) for p in doc.pages],
         extractor=doc.extractor,
         page_map=[[s.page, s.start, s.end] for s in doc.spans],
     )

@@ -62,6 +62,8 @@ class Page:
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
+    ocr: bool = False  # the text comes from OCR, not from the PDF's text layer
+    quality: str | None = None  # text layer: 'good' | 'repairable' (ligatures re-inserted) | 'garbage'
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -357,6 +359,8 @@ class PageInfo:
     number: int
     char_count: int
     has_text: bool
+    ocr: bool = False
+    quality: str | None = None
 
 
 @dataclass

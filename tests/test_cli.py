@@ -29,9 +29,7 @@ BAD = {
     "not-a-pdf.pdf": "not a PDF (the file starts with '<!DOCTYPE html>')",
     "truncated.pdf": "truncated PDF (no %%EOF marker at the end) (the file is incomplete; fetch it again)",
     "encrypted.pdf": "encrypted PDF, no password given (try qpdf --decrypt in.pdf out.pdf)",
-    "scanned-no-text.pdf": (
-        "no text layer on any of its 1 page(s) (scanned PDF) (OCR is not available yet; run it through ocrmypdf first)"
-    ),
+    "scanned-no-text.pdf": "no text layer on any of its 1 page(s) (scanned PDF) (OCR is switched off by --no-ocr)",
 }
 
 
@@ -40,7 +38,8 @@ def test_bad_input_is_named_recorded_and_exits_1(name: str, tmp_path: Path) -> N
     src = tmp_path / name
     shutil.copy(FIXTURES / name, src)
     db = tmp_path / "t.db"
-    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--db", str(db), "--model", "blank", str(src))
+    result = run("--quiet", "--processed", str(tmp_path / "p"), "ingest", "--jobs", "1", "--no-ocr", "--db", str(db),
+                 "--model", "blank", str(src))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"{src.as_posix()}: {BAD[name]}"]
     assert q(db, "SELECT status, failed_stage, error FROM documents") == [("failed", "extract", BAD[name])]

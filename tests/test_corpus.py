@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract
+from pipeline.extract import ExtractOptions, extract
 from pipeline.segment import segment
 
 from .conftest import CORPUS_PDF, CORPUS_TXT, corpus_files
+
+NO_OCR = ExtractOptions(ocr=False)  # OCR of the scanned pages is measured by make eval-corpus
 
 # The 2023-05-29 cover declares "Ärenden §§ 15-38", a typo of the town's: its table of
 # contents and its paragraphs run 25-38 (15-24 belong to the meeting of 2023-03-28).
@@ -24,7 +26,7 @@ def test_corpus_pdf_items_match_the_declared_range() -> None:
     files = corpus_files(CORPUS_PDF, "*.pdf")
     seen = {}
     for f in files:
-        protocol = segment(extract(f))
+        protocol = segment(extract(f, options=NO_OCR))
         numbers = [i.number for i in protocol.items]
         if protocol.doc_type == "foredragningslista":
             seen[f.name] = ("foredragningslista", numbers[0], numbers[-1], len(numbers))
@@ -46,7 +48,7 @@ def test_corpus_pdf_items_match_the_declared_range() -> None:
 @pytest.mark.corpus
 def test_corpus_pdf_meeting_and_case_numbers() -> None:
     corpus_files(CORPUS_PDF, "*.pdf")
-    protocol = segment(extract(CORPUS_PDF / "nykarleby_valfardsnamnden_protokoll_15_09_2022_18_00_139758.pdf"))
+    protocol = segment(extract(CORPUS_PDF / "nykarleby_valfardsnamnden_protokoll_15_09_2022_18_00_139758.pdf", options=NO_OCR))
     m = protocol.meeting
     assert (m.body, m.meeting_date, m.place) == ("Välfärdsnämnden", "2022-09-15", "Stadshuset, stadsstyrelsens rum")
     by_number = {i.number: i for i in protocol.items}
@@ -78,7 +80,7 @@ GOTEBORG = {
 def test_goteborg_texts_items_and_case_numbers() -> None:
     files = corpus_files(CORPUS_TXT, "goteborg_*.txt")
     for f in files:
-        protocol = segment(extract(f))
+        protocol = segment(extract(f, options=NO_OCR))
         assert [i.number for i in protocol.items] == GOTEBORG[f.name], f.name
         assert all(i.title for i in protocol.items), f.name
     ks = segment(extract(CORPUS_TXT / "goteborg_ks-2024-08-28.txt"))
