@@ -84,6 +84,9 @@ meetings = sa.Table(
     sa.Column("place", sa.Text),
     sa.Column("first_item", sa.Integer),
     sa.Column("last_item", sa.Integer),
+    sa.Column("justering_date", sa.Date),  # added by 0008_cover
+    sa.Column("anslag_up", sa.Date),  # added by 0008_cover
+    sa.Column("anslag_down", sa.Date),  # added by 0008_cover
 )
 
 attendees = sa.Table(
@@ -96,6 +99,7 @@ attendees = sa.Table(
     sa.Column("role", sa.Text),
     sa.Column("kind", sa.String(12), nullable=False),  # ledamot | ersattare | ovrig | justerare
     sa.Column("replaces", sa.Text),
+    sa.Column("presence", sa.Text),  # added by 0008_cover: "§§ 18-33", "kl. 15.58-"
 )
 
 items = sa.Table(
@@ -364,6 +368,11 @@ def _ocr(conn: Connection) -> None:
     _add_missing_columns(conn, pages, ["ocr", "text_quality"])
 
 
+def _cover(conn: Connection) -> None:
+    _add_missing_columns(conn, meetings, ["justering_date", "anslag_up", "anslag_down"])
+    _add_missing_columns(conn, attendees, ["presence"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
@@ -372,6 +381,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0005_runs", _runs),
     ("0006_paths", _paths),
     ("0007_ocr", _ocr),
+    ("0008_cover", _cover),
 ]
 
 

@@ -165,6 +165,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         .values(
             document_id=document_id, organisation=m.organisation, body=m.body,
             meeting_date=_date(m.meeting_date), place=m.place, first_item=m.first_item, last_item=m.last_item,
+            justering_date=_date(m.justering_date), anslag_up=_date(m.anslag_up), anslag_down=_date(m.anslag_down),
         )
         .returning(db.meetings.c.id)
     ).scalar_one()
@@ -172,7 +173,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(
             sa.insert(db.attendees),
             [{"meeting_id": meeting_id, "name": a.name, "party": a.party, "role": a.role, "kind": a.kind,
-              "replaces": a.replaces} for a in m.attendees],
+              "replaces": a.replaces, "presence": a.presence} for a in m.attendees],
         )
     entity_rows: list[dict[str, object]] = []
     item_ids: dict[int, int] = {}

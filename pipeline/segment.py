@@ -433,7 +433,37 @@ def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> M
     if rng:
         meeting.first_item, meeting.last_item = rng
     meeting.attendees = _attendees(cover)
+    meeting.justering_date = _labelled_value_date(cover, JUSTERING_RE)
+    meeting.anslag_up = _labelled_value_date(cover, ANSLAG_UP_RE)
+    meeting.anslag_down = _labelled_value_date(cover, ANSLAG_DOWN_RE)
     return meeting
+
+
+JUSTERING_RE = re.compile(
+    r"^(?:justeringens plats och tid|justeringens tid|justeringsdatum|datum för justering|protokollet justerat|justerat)\b",
+    re.IGNORECASE,
+)
+ANSLAG_UP_RE = re.compile(
+    r"^(?:anslaget sätts upp|anslaget uppsatt|anslag uppsatt|datum då anslaget sätts upp|datum för anslags uppsättande|"
+    r"anslag(?:et)? publicerat|det justerade protokollet .*publiceras)",
+    re.IGNORECASE,
+)
+ANSLAG_DOWN_RE = re.compile(
+    r"^(?:anslaget tas ned|anslaget nedtaget|anslag nedtaget|anslaget tas bort|datum då anslaget tas ned|"
+    r"datum för anslags nedtagande)",
+    re.IGNORECASE,
+)
+
+
+def _labelled_value_date(cover: list[TextLine], label: re.Pattern[str]) -> str | None:
+    """The date after a cover label (on its line, or the next when the value wrapped)."""
+    for i, ln in enumerate(cover):
+        if label.match(ln.text):
+            for text in (ln.text, cover[i + 1].text if i + 1 < len(cover) else ""):
+                found = first_date(text)
+                if found:
+                    return found
+    return None
 
 
 def _find_body(cover: list[TextLine], header_lines: list[str]) -> str | None:
@@ -539,9 +569,32 @@ def _people_on_line(text: str, kind: str, two_columns: bool) -> list[Attendee]:
     return [p for p in (_person(part.strip(), kind) for part in parts) if p]
 
 
+PRESENCE_START_RE = re.compile(r"(?:t\.o\.m\.?\s*|fr\.o\.m\.?\s*)?kl\.?\s*\d|§|\b\d+\s*[-–]?\s*\d*\s*§", re.IGNORECASE)
+PRESENCE_WORDS = {"kl", "och", "del", "t", "o", "m", "fr", "from", "tom"}
+
+
+def _split_presence(rest: str) -> tuple[str | None, str | None]:
+    """``vice ordförande § 36, kl. 15.58-`` -> (``vice ordförande``, ``§ 36, kl. 15.58-``).
+
+    Presence is the tail made only of paragraph and clock references
+    (``§§ 18-33``, ``48 §``, ``t.o.m. kl. 18.45``, ``§ 42 och 43 (del)``).
+    """
+    for m in PRESENCE_START_RE.finditer(rest):
+        tail = rest[m.start() :]
+        if all(w.lower() in PRESENCE_WORDS for w in re.findall(r"[A-Za-zÅÄÖåäö]+", tail)):
+            role = rest[: m.start()].strip(" ,")
+            return role or None, tail.strip(" ,")
+    return (rest.strip(" ,") or None), None
+
+
 def _person(text: str, kind: str) -> Attendee | None:
-    """One attendance entry: ``Richard Carstedt (S), ordförande``, ``X (M) ersätter Y (M)``, ``Namn, titel``."""
+    """One attendance entry: ``Richard Carstedt (S), ordförande``, ``X (M) ersätter Y (M)``, ``Namn, titel``.
+
+    Presence for part of the meeting (``§§ 18-33``, ``kl. 15.58-``) goes to ``presence``.
+    """
     text = text.strip().rstrip(".;,")
+    if re.match(r"^(?:se nästa sida|se bilaga|forts)", text, re.I):
+        return None
     m = PERSON_LINE_RE.match(text)
     if m:
         name = m.group("name").strip()
@@ -554,9 +607,13 @@ def _person(text: str, kind: str) -> Attendee | None:
             kind = "ersattare" if kind in ("ledamot", "ersattare") else kind
         if not NAME_RE.match(name) or party is None:
             return None
-        return Attendee(name=name, party=party, role=rest or None, kind=kind, replaces=replaces)
-    name, _, role = text.partition(",")
+        role, presence = _split_presence(rest)
+        if replaces:
+            replaces, presence = _split_presence(replaces)[0] or replaces, _split_presence(replaces)[1]
+        return Attendee(name=name, party=party, role=role, kind=kind, replaces=replaces, presence=presence)
+    name, _, rest = text.partition(",")
     name = name.strip()
     if not NAME_RE.match(name) or name.split()[0].lower() in {"regionens", "kommunhuset", "stadshuset"}:
         return None
-    return Attendee(name=name, party=None, role=role.strip() or None, kind=kind)
+    role, presence = _split_presence(rest)
+    return Attendee(name=name, party=None, role=role, kind=kind, presence=presence)

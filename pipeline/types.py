@@ -166,6 +166,7 @@ class Attendee:
     role: str | None
     kind: str
     replaces: str | None = None
+    presence: str | None = None  # present for part of the meeting only: "§§ 18-33", "kl. 15.58-"
 
 
 @dataclass
@@ -178,6 +179,9 @@ class Meeting:
     place: str | None = None
     first_item: int | None = None
     last_item: int | None = None
+    justering_date: str | None = None  # when the protocol was checked and signed
+    anslag_up: str | None = None  # put up on the notice board (anslagstavlan)
+    anslag_down: str | None = None  # taken down: the appeal period runs between the two
     attendees: list[Attendee] = field(default_factory=list)
 
     @classmethod

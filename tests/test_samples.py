@@ -155,3 +155,16 @@ def test_bjorkvik_amounts_and_dates(sample_db: Path) -> None:
     ]
     dates = {d for (d,) in rows(sample_db, "SELECT value_date FROM entities WHERE label = 'DATE'")}
     assert {"2024-06-15", "2024-12-31", "2017-06-22"} <= dates
+
+
+def test_cover_dates_and_partial_presence(sample_db: Path) -> None:
+    assert rows(
+        sample_db,
+        "SELECT body, justering_date, anslag_up, anslag_down FROM meetings ORDER BY meeting_date",
+    ) == [
+        ("Regionala utvecklingsnämndens arbetsutskott", "2023-05-17", None, None),
+        ("Kommunstyrelsen", "2024-03-15", "2024-03-18", "2024-04-09"),
+    ]
+    assert rows(sample_db, "SELECT name, role, presence FROM attendees WHERE presence IS NOT NULL") == [
+        ("Jonas Hägg", "mark- och exploateringsingenjör", "48 §")
+    ]
