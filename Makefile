@@ -7,10 +7,10 @@ RAW    ?= data/raw
 DB     ?= data/processed/protocols.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install ingest test lint samples serve clean
+.PHONY: help install ingest test lint samples serve model eval eval-corpus bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create .venv and install protokoll with its dev tools
 
@@ -33,6 +33,19 @@ lint: install ## ruff and mypy
 
 samples: install ## Regenerate the sample PDFs in data/raw and the fixtures in tests/fixtures
 	$(BIN)/python scripts/make_samples.py --out data/raw --fixtures tests/fixtures
+
+model: install ## Train the Swedish NER model into models/sv_protokoll (reads ../shared/nlp)
+	$(BIN)/python training/train.py
+
+eval: install ## Accuracy: NER on the corpus test set and the protocol gold set, full tag pipeline on the gold set
+	$(BIN)/python training/evaluate_ner.py models/sv_protokoll
+	$(BIN)/protokoll evaluate
+
+eval-corpus: install ## Run the pipeline over ../shared/corpus and print what it finds per file
+	$(BIN)/python scripts/eval_corpus.py
+
+bench: install ## Benchmark pages/s per stage and end to end on a generated corpus (writes docs/performance.md)
+	$(BIN)/python scripts/bench.py --out docs/performance.md
 
 serve: install ## Browse data/processed/protocols.db in Datasette (installs the serve extra on first use)
 	@$(BIN)/python -c 'import datasette' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[serve]'

@@ -245,12 +245,13 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> f
 @click.option("--no-lock", is_flag=True, help="Run alongside other ingests (each document is still one transaction).")
 @click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
 @click.option("--log-json", is_flag=True, help="Log records as JSON lines (stderr and the run's log file).")
+@click.option("--dask", metavar="ADDRESS", help="Send the work to a Dask cluster (tcp://scheduler:8786); needs the dask extra.")
 @_extract_options
 @click.pass_obj
 def ingest_cmd(
     ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, jobs: int | None, force: bool,
     since: float | None, manifest: Any, strict: bool, wait: bool, no_lock: bool, no_stage_files: bool,
-    log_json: bool, extractor: str, no_ocr: bool, ocr_dpi: int,
+    log_json: bool, dask: str | None, extractor: str, no_ocr: bool, ocr_dpi: int,
 ) -> None:
     """The main job: every stage over PDF files and folders (recursive) into the database.
 
@@ -300,7 +301,7 @@ def ingest_cmd(
                     summary = ingest(
                         files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force,
                         on_done=done, jobs=jobs, model=model, since=since, run_id=run_id,
-                        options=_options(extractor, no_ocr, ocr_dpi),
+                        options=_options(extractor, no_ocr, ocr_dpi), dask=dask,
                     )
                 status = "failed" if summary.failed else "ok"
             except _StrictStop:

@@ -78,15 +78,22 @@ def extract(
 
     Raises ``BadDocumentError`` naming the file and the reason when it cannot be read.
     """
-    options = options or ExtractOptions()
     path = Path(path)
     shown = display_path or str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise BadDocumentError(shown, f"cannot read file: {exc.strerror or exc}") from exc
+    return extract_data(data, shown, text_file=path.suffix.lower() == ".txt", options=options)
+
+
+def extract_data(
+    data: bytes, shown: str, text_file: bool = False, options: ExtractOptions | None = None
+) -> ExtractedDocument:
+    """``extract`` for a document's bytes (sent to another machine, say); ``shown`` names it in errors."""
+    options = options or ExtractOptions()
     sha = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() == ".txt":
+    if text_file:
         return _from_text(data, shown, sha)
     _check_pdf_bytes(data, shown)
     return _from_pdf(data, shown, sha, options)

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from . import load
-from .errors import BadDocumentError, StageInputError
-from .extract import ExtractOptions, extract, file_sha256
+from .errors import BadDocumentError, ProtokollError, StageInputError
+from .extract import ExtractOptions, extract, extract_data, file_sha256
 from .segment import segment
 from .tag import tag_protocol
 from .types import ExtractedDocument, Failure, Protocol, StageOutput, stage_output_from_dict
@@ -243,6 +243,26 @@ def _process_in_worker(path: str, shown: str) -> Protocol | Failure:
     return process(Path(path), shown, _worker_nlp, _WORKER_STORE, _WORKER_OPTIONS)
 
 
+def process_data(
+    data: bytes, shown: str, text_file: bool, model: str | None, options: ExtractOptions | None
+) -> Protocol | Failure:
+    """Extract, segment and tag a document given as bytes: the unit of work sent to a Dask cluster.
+
+    The tagging pipeline is loaded once per worker process and kept.
+    """
+    global _WORKER_MODEL
+    if _WORKER_NLP is not None and _WORKER_MODEL != model:
+        raise RuntimeError("a Dask worker serves one model per process")
+    _WORKER_MODEL = model
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc: ExtractedDocument | Failure = extract_data(data, shown, text_file=text_file, options=options)
+    except Exception as exc:
+        doc = failure_of(shown, exc, "extract", sha, len(data))
+    result = run_segment(doc)
+    return run_tag(result, _worker_nlp()) if isinstance(result, Protocol) else result
+
+
 def ingest(
     paths: list[Path],
     engine: Engine,
@@ -255,6 +275,7 @@ def ingest(
     since: float | None = None,
     run_id: int | None = None,
     options: ExtractOptions | None = None,
+    dask: str | None = None,
 ) -> Summary:
     """Run every stage over ``paths`` and load each document in its own transaction.
 
@@ -282,6 +303,9 @@ def ingest(
         if on_done:
             on_done(task.path, outcome, failure)
 
+    if dask:
+        _on_dask(dask, todo, model, store, record, options)
+        return summary
     if jobs <= 1 or len(todo) <= 1:
         nlp: Any = None
 
@@ -343,6 +367,59 @@ def _parallel(
                                         "extract", *_identity(task.path)))
             else:
                 queue.append(task)
+
+
+def _on_dask(
+    address: str, todo: list[Task], model: str | None, store: StageStore | None,
+    record: Callable[[Task, Protocol | Failure], None], options: ExtractOptions | None,
+) -> None:
+    """Send each document's bytes to a Dask cluster for extract, segment and tag; load results as they come.
+
+    Workers need protokoll installed (with its model) but no access to the files.
+    This process stays the one writer, so idempotency and failure records are
+    those of a local run. At most 4 x the cluster's threads are in flight.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise ProtokollError("--dask needs the dask extra: pip install -e '.[dask]'") from exc
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise ProtokollError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    try:
+        window = max(4, 4 * sum(client.nthreads().values()))
+        pending = list(reversed(todo))
+        running: dict[Any, Task] = {}
+
+        def submit() -> None:
+            while pending and len(running) < window:
+                task = pending.pop()
+                try:
+                    data = task.path.read_bytes()
+                except OSError as exc:
+                    record(task, failure_of(task.shown, BadDocumentError(task.shown, f"cannot read file: {exc.strerror}"),
+                                            "extract", *_identity(task.path)))
+                    continue
+                future = client.submit(process_data, data, task.shown, task.path.suffix.lower() == ".txt", model,
+                                       options, pure=False)
+                running[future] = task
+                batch.add(future)
+
+        batch = as_completed([])
+        submit()
+        for future in batch:
+            task = running.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # the task itself died on a worker
+                result = failure_of(task.shown, RuntimeError(f"Dask task failed: {exc}"), "extract", *_identity(task.path))
+            if store:
+                store.write("tag", result)
+            record(task, result)
+            submit()
+    finally:
+        client.close()
 
 
 def read_stage_inputs(files: list[Path]) -> Iterator[StageOutput]:

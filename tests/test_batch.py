@@ -194,3 +194,23 @@ def test_stress_hundreds_of_documents_with_broken_ones(tmp_path: Path) -> None:
     assert again.exit_code == 0
     assert rows(database, "SELECT files, unchanged, inserted, failed FROM runs ORDER BY id DESC LIMIT 1") == [(270, 270, 0, 0)]
     assert rows(database, "SELECT count(*) FROM documents") == [(261,)]  # 240 good, 20 broken + 1 empty content
+
+
+def test_dask_cluster_gives_the_same_database_as_a_local_run(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    folder = tmp_path / "in"
+    write_corpus(folder, docs=3, items=2, paragraphs=2, broken=1, seed=5)
+    for pdf in RAW.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    local, remote = str(tmp_path / "local.db"), str(tmp_path / "dask.db")
+    assert ingest(local, tmp_path / "l", "--jobs", "1", str(folder)).exit_code == 1
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = ingest(remote, tmp_path / "d", "--dask", cluster.scheduler_address, str(folder))
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [f"{folder.as_posix()}/broken-0000-zero.pdf: empty file (0 bytes) "
+                                              "(the download or copy was probably interrupted)"]
+        again = ingest(remote, tmp_path / "d", "--dask", cluster.scheduler_address, str(folder))
+    assert again.exit_code == 0  # nothing new; the broken file is not tried again
+    assert rows(local, CONTENT) == rows(remote, CONTENT)
+    assert rows(remote, "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status") == [("failed", 1), ("ok", 5)]
+    assert rows(remote, "SELECT inserted, failed, unchanged FROM runs ORDER BY id") == [(5, 1, 0), (0, 0, 6)]
