@@ -100,6 +100,7 @@ attendees = sa.Table(
     sa.Column("kind", sa.String(12), nullable=False),  # ledamot | ersattare | ovrig | justerare
     sa.Column("replaces", sa.Text),
     sa.Column("presence", sa.Text),  # added by 0008_cover: "§§ 18-33", "kl. 15.58-"
+    sa.Column("name_norm", sa.Text),  # added by 0009_people: "First Last"
 )
 
 items = sa.Table(
@@ -143,6 +144,7 @@ entities = sa.Table(
     sa.Column("value_date", sa.Date),
     sa.Column("unit", sa.String(10)),
     sa.Column("source", sa.String(10)),
+    sa.Column("norm", sa.Text),  # added by 0009_people: PERSON as "First Last", matching attendees.name_norm
 )
 
 recipients = sa.Table(
@@ -287,7 +289,7 @@ VIEWS = {
         JOIN documents d ON d.id = m.document_id
         WHERE s.kind = 'beslut'""",
     "person_mentions": """
-        SELECT e.text AS person, e.party, m.meeting_date, m.body, i.number, i.title,
+        SELECT e.text AS person, e.norm AS person_norm, e.party, m.meeting_date, m.body, i.number, i.title,
                s.kind AS section_kind, e.page, e.item_id, e.section_id
         FROM entities e
         JOIN sections s ON s.id = e.section_id
@@ -373,6 +375,12 @@ def _cover(conn: Connection) -> None:
     _add_missing_columns(conn, attendees, ["presence"])
 
 
+def _people(conn: Connection) -> None:
+    _add_missing_columns(conn, attendees, ["name_norm"])
+    _add_missing_columns(conn, entities, ["norm"])
+    _views(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
@@ -382,6 +390,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0006_paths", _paths),
     ("0007_ocr", _ocr),
     ("0008_cover", _cover),
+    ("0009_people", _people),
 ]
 
 

@@ -173,7 +173,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(
             sa.insert(db.attendees),
             [{"meeting_id": meeting_id, "name": a.name, "party": a.party, "role": a.role, "kind": a.kind,
-              "replaces": a.replaces, "presence": a.presence} for a in m.attendees],
+              "replaces": a.replaces, "presence": a.presence, "name_norm": a.norm} for a in m.attendees],
         )
     entity_rows: list[dict[str, object]] = []
     item_ids: dict[int, int] = {}
@@ -205,7 +205,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
                     "item_id": item_id, "section_id": section_id, "label": e.label, "text": e.text,
                     "start_char": e.start, "end_char": e.end, "page": e.page, "party": e.party,
                     "value_num": e.value_num, "value_date": _date(e.value_date), "unit": e.unit,
-                    "source": e.source,
+                    "source": e.source, "norm": e.norm,
                 }
                 for e in section.entities
             )

@@ -14,10 +14,11 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .types import Entity, Protocol
+from .types import Attendee, Entity, Protocol
 from .values import (
     BARE_MILLION_NEXT,
     MONEY_RE,
@@ -209,6 +210,66 @@ def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol
             for ent in doc.ents
             if ent.label_ in ("PERSON", "PARTY", "ORG", "LOC", "MONEY", "DATE", "PERCENT")
         ]
+    link_people(protocol)
     protocol.tagged = True
     protocol.model = nlp.meta.get("protokoll_model")
     return protocol
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Common first names (pipeline/data/first_names.txt), to read surname-first lists."""
+    path = Path(__file__).resolve().parent / "data" / "first_names.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def natural_order(name: str, text: str) -> str:
+    """A name as "First Last": "Frostdahl-Blomqvist Siw" -> "Siw Frostdahl-Blomqvist" when the list was surname first.
+
+    The order the protocol's own text uses decides; failing that, a known first name at the end.
+    """
+    words = name.split()
+    if len(words) < 2:
+        return name
+    flipped = " ".join(words[1:] + words[:1])
+    as_written = len(re.findall(rf"\b{re.escape(name)}\b", text))
+    reversed_ = len(re.findall(rf"\b{re.escape(flipped)}\b", text))
+    if reversed_ != as_written:
+        return flipped if reversed_ > as_written else name
+    names = first_names()
+    if words[-1] in names and words[0] not in names:
+        return flipped
+    return name
+
+
+def link_people(protocol: Protocol) -> None:
+    """Tie PERSON mentions to the meeting's attendance list.
+
+    Sets ``Attendee.norm`` (name as "First Last") and, for a PERSON entity that is
+    an attendee (also in the genitive, "Richard Carstedts förslag"), ``Entity.norm``
+    to that name and ``Entity.party`` from the list when the text gives none.
+    Other PERSON entities get their text, whitespace normalised, as ``norm``.
+    """
+    text = "\n".join(s.text for item in protocol.items for s in item.sections)
+    index: dict[str, Attendee] = {}
+    for a in protocol.meeting.attendees:
+        a.norm = natural_order(a.name, text)
+        words = a.name.split()
+        for key in (a.name, a.norm, " ".join(words[1:] + words[:1])):
+            index.setdefault(key.lower(), a)
+    for item in protocol.items:
+        for section in item.sections:
+            for e in section.entities:
+                if e.label != "PERSON":
+                    continue
+                key = " ".join(e.text.split())
+                found = index.get(key.lower())
+                if found is None and key.endswith("s"):
+                    found = index.get(key[:-1].lower())
+                if found is not None:
+                    e.norm = found.norm
+                    if e.party is None and found.party:
+                        e.party = found.party
+                else:
+                    e.norm = key

@@ -167,6 +167,7 @@ class Attendee:
     kind: str
     replaces: str | None = None
     presence: str | None = None  # present for part of the meeting only: "§§ 18-33", "kl. 15.58-"
+    norm: str | None = None  # the name as "First Last" (set by tag): one key for the person in this meeting
 
 
 @dataclass

@@ -150,8 +150,8 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert scalar(str(db), "SELECT group_concat(name) FROM schema_migrations") == "0001_initial"
     result = run("migrate", "--db", str(db))
     assert result.exit_code == 0
-    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover\n"
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 8
+    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, 0009_people\n"
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 9
     assert scalar(str(db), "SELECT count(*) FROM document_paths") == 3
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
