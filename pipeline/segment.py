@@ -126,7 +126,8 @@ AGENDA_RE = re.compile(r"^(föredragningslista|kallelse|dagordning|sammanträdes
 def segment(doc: ExtractedDocument) -> Protocol:
     """Split an extracted document into its meeting, items and typed sections."""
     lines = _lines(doc)
-    heads = _choose_items(lines, _declared_range(doc.text[:6000]))
+    ocr_offsets = [(s.start, s.end) for s in doc.spans if doc.pages[s.page - 1].ocr]
+    heads = _choose_items(lines, _declared_range(doc.text[:6000]), ocr_offsets)
     cover_end = heads[0][0].start if heads else len(doc.text)
     if heads and heads[0][1] is not None:
         cover_end = heads[0][1].start
@@ -240,11 +241,13 @@ def _item_candidate(ln: TextLine, lines: list[TextLine]) -> tuple[int, float, st
 
 
 def _choose_items(
-    lines: list[TextLine], declared: tuple[int, int] | None
-) -> list[tuple[TextLine, TextLine | None, str]]:
+    lines: list[TextLine], declared: tuple[int, int] | None, ocr_offsets: list[tuple[int, int]] | None = None
+) -> list[tuple[TextLine, TextLine | None, str, int]]:
     """The item headings: the best-scoring strictly increasing sequence of candidate numbers.
 
-    Returns (heading line, case-number line printed just above it or None, rest of heading).
+    On OCR'd pages (``ocr_offsets``: their character ranges) a number ending in 8
+    is also tried without it, since OCR reads "21 §" as "218 §". Returns (heading
+    line, case-number line printed just above it or None, rest of heading, number).
     """
     cands: list[tuple[TextLine, int, float, str]] = []
     for ln in lines:
@@ -253,6 +256,9 @@ def _choose_items(
         c = _item_candidate(ln, lines)
         if c and c[1] >= 1.5:
             cands.append((ln, c[0], c[1], c[2]))
+            on_ocr_page = any(a <= ln.start < b for a, b in ocr_offsets or [])
+            if on_ocr_page and c[0] >= 18 and c[0] % 10 == 8:
+                cands.append((ln, c[0] // 10, c[1] - 0.1, c[2]))
     if declared:
         inside = [c for c in cands if declared[0] <= c[1] <= declared[1]]
         if inside:
@@ -260,37 +266,36 @@ def _choose_items(
     # maximum-weight strictly increasing subsequence (O(n^2); n is the number of candidates)
     best: list[float] = []
     back: list[int] = []
-    for i, (_ln, num, score, _rest) in enumerate(cands):
+    for i, (ln, num, score, _rest) in enumerate(cands):
         best.append(score)
         back.append(-1)
         for j in range(i):
-            if cands[j][1] < num and best[j] + score > best[i]:
+            if cands[j][1] < num and cands[j][0] is not ln and best[j] + score > best[i]:
                 best[i] = best[j] + score
                 back[i] = j
     if not cands:
         return []
     i = max(range(len(cands)), key=lambda k: (best[k], -k))
-    chosen: list[tuple[TextLine, TextLine | None, str]] = []
+    chosen: list[tuple[TextLine, TextLine | None, str, int]] = []
     while i >= 0:
-        ln, _num, _score, rest = cands[i]
+        ln, num, _score, rest = cands[i]
         above = lines[ln.index - 1] if ln.index else None
         if above is not None and not case_number(above.text):
             above = None
-        chosen.append((ln, above, rest))
+        chosen.append((ln, above, rest, num))
         i = back[i]
     return chosen[::-1]
 
 
 def _items(
-    doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str]]
+    doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str, int]]
 ) -> list[Item]:
     items: list[Item] = []
     trailer = next((ln.start for ln in lines if _is_trailer(ln)), len(doc.text))
-    for k, (head, above, rest) in enumerate(heads):
+    for k, (head, above, rest, number) in enumerate(heads):
         nxt = heads[k + 1] if k + 1 < len(heads) else None
         end = (nxt[1] or nxt[0]).start if nxt else max(trailer, head.end)
         body = [ln for ln in lines if head.index < ln.index and ln.end <= end]
-        number = next(int(m.group("num")) for m in (rx.match(head.text) for rx in ITEM_RES) if m)
         title, case, consumed = _title_and_case(rest, body, above, head.bold if doc.bold_lines else None)
         sections = _sections(doc, body[consumed:], end)
         item = Item(
