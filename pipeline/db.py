@@ -31,6 +31,11 @@ def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
+def _section_ref() -> sa.Column[int]:
+    """The section a decision-chain row was read from (null when it spans sections)."""
+    return sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True)
+
+
 def _fk(name: str, target: str) -> sa.Column[int]:
     return sa.Column(name, sa.Integer, sa.ForeignKey(f"{target}.id", ondelete="CASCADE"), nullable=False, index=True)
 
@@ -160,7 +165,7 @@ proposals = sa.Table(
     metadata,
     _id(),
     _fk("item_id", "items"),
-    sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+    _section_ref(),
     sa.Column("person", sa.Text),
     sa.Column("party", sa.String(10)),
     sa.Column("kind", sa.String(20), nullable=False),  # bifall | avslag | återremiss | bordläggning | ändring | tillägg | other
@@ -172,7 +177,7 @@ votes = sa.Table(
     metadata,
     _id(),
     _fk("item_id", "items"),
-    sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+    _section_ref(),
     sa.Column("question", sa.Text),
     sa.Column("ja", sa.Integer),
     sa.Column("nej", sa.Integer),
@@ -198,7 +203,7 @@ def _stance_table(name: str) -> sa.Table:
         metadata,
         _id(),
         _fk("item_id", "items"),
-        sa.Column("section_id", sa.Integer, sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True),
+        _section_ref(),
         sa.Column("person", sa.Text),
         sa.Column("party", sa.String(10)),
         sa.Column("text", sa.Text, nullable=False),
