@@ -92,7 +92,7 @@ def evaluate_gold(nlp: Any, gold_path: Path, shared: Path, labels: list[str] | N
     scores = Scores()
     for rec, text in load_gold(gold_path, shared):
         ignore = rec.get("ignore", [])
-        doc = nlp.make_doc(text.replace("\n", " "))
+        doc = nlp.make_doc(text)
         doc._.anchor = rec.get("meeting_date")
         doc = nlp(doc)
         gold = {

@@ -38,8 +38,10 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "sv_protokol
 RULES = "protokoll_rules"
 
 _NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
+# Name tokens are separated by one space (a flattened line break included), never by a
+# paragraph break: "Yrkanden\n\nAxel Josefson (M)" is no "Yrkanden Axel Josefson".
 PERSON_PARTY_RE = re.compile(
-    rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{_NAME_TOKEN}){{0,3}}),?\s*"
+    rf"(?P<name>{_NAME_TOKEN}(?:\s(?:(?:af|von|van|de|der|la|di)\s)?{_NAME_TOKEN}){{0,3}}),?\s*"
     r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
 )
 # Capitalised words that start a sentence or a title before a name: not part of the name.
@@ -52,12 +54,15 @@ NOT_NAME_WORDS = {
     "dessutom", "vidare", "sedan", "därefter", "härefter", "under", "när", "efter", "det", "den", "de",
     "han", "hon", "som", "men", "eftersom", "nämnden", "styrelsen", "skriftlig", "muntlig", "röstar",
     "röst", "röster", "namn", "parti", "avstår", "frånvarande", "ledamöter", "ersättare", "närvarande",
+    # section headings standing right before a name
+    "yrkanden", "propositionsordning", "protokollsanteckningar", "beslutsgång", "omröstning", "reservationer",
+    "handlingar", "handling", "sammanfattning", "ärendet", "bakgrund", "beslutsunderlag", "expedieras", "medel",
 }
 ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|verket|kontor|fullmäktige|utskott)", re.I)
 # Party codes standing alone: "Yrkande från V, S och MP", "Ledamöterna för SD", "(S)-gruppen"
 PARTY_CODES_RE = "|".join(sorted(PARTIES, key=len, reverse=True))
 PARTY_LIST_RE = re.compile(
-    rf"(?:(?<=\bfrån )|(?<=\bför )|(?<=, )|(?<= och )|(?<=\bav ))(?P<code>{PARTY_CODES_RE})(?=\s*(?:,|och\b|den\b|$|\.|:|;|\s+(?:reserverar|yrkar|antecknar|deltar|röstar|lämnar|särskilt)))"
+    rf"(?:(?<=\bfrån\s)|(?<=\bför\s)|(?<=,\s)|(?<=\soch\s)|(?<=\bav\s))(?P<code>{PARTY_CODES_RE})(?=\s*(?:,|och\b|den\b|$|\.|:|;|\s+(?:reserverar|yrkar|antecknar|deltar|röstar|lämnar|särskilt)))"
 )
 PARTY_NAME_RE = re.compile(
     r"\b(?P<name>" + "|".join(sorted((re.escape(n.capitalize()) for n in PARTY_NAMES), key=len, reverse=True)) + r")s?\b"
@@ -78,7 +83,7 @@ class RuleSpan:
 
 
 def rule_spans(text: str, anchor: str | None) -> list[RuleSpan]:
-    """All rule entities in ``text`` (newlines already flattened to spaces), without overlaps."""
+    """All rule entities in ``text``, without overlaps."""
     spans: list[RuleSpan] = []
     for m in PERSON_PARTY_RE.finditer(text):
         party = party_code(m.group("party"))
@@ -189,8 +194,9 @@ def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol
     sections = [s for item in protocol.items for s in item.sections]
     docs = []
     for section in sections:
-        # newlines become spaces (same length), so offsets stay those of sections.text
-        doc = nlp.make_doc(section.text.replace("\n", " "))
+        # the text as it is: the model was trained on text with line breaks, and the rules
+        # treat one line break as a space and a blank line as a boundary
+        doc = nlp.make_doc(section.text)
         doc._.anchor = anchor
         docs.append(doc)
     for section, doc in zip(sections, nlp.pipe(docs, batch_size=batch_size), strict=True):

@@ -34,6 +34,8 @@ sys.path.insert(0, str(HERE))
 from build_data import read_conll, sentence_to_doc  # noqa: E402
 from lexicon import Lexicon  # noqa: E402
 
+from pipeline.evaluate import _overlaps, load_gold  # noqa: E402  (one reader of the gold set)
+
 SHARED = HERE.parents[1] / "shared"
 DEFAULT_GOLD = HERE / "gold" / "protocol_gold.jsonl"
 Span = tuple[int, int, str]
@@ -99,21 +101,6 @@ def eval_docbin(nlp, path: Path, labels: list[str]) -> Counts:
         p = {(e.start_char, e.end_char, e.label_) for e in pred.ents if e.label_ in labels}
         counts.add(g, p, gold.text)
     return counts
-
-
-def load_gold(path: Path, shared: Path) -> list[tuple[dict, str]]:
-    """Passages of the gold file with their text read from ``shared``."""
-    out = []
-    for line in path.read_text(encoding="utf8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            text = (shared / rec["file"]).read_text(encoding="utf8")[rec["start"]:rec["end"]]
-            out.append((rec, text))
-    return out
-
-
-def _overlaps(s: int, e: int, ranges: list[list[int]]) -> bool:
-    return any(s < b and a < e for a, b in ranges)
 
 
 def eval_gold(nlp, path: Path, shared: Path, labels: list[str], split: str | None = None) -> Counts:
