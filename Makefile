@@ -28,7 +28,7 @@ test: install ## Run the test suite
 	$(BIN)/python -m pytest
 
 lint: install ## ruff and mypy
-	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff check pipeline tests scripts training
 	$(BIN)/mypy pipeline
 
 samples: install ## Regenerate the sample PDFs in data/raw and the fixtures in tests/fixtures

@@ -82,7 +82,7 @@ def eval_corpus(nlp, path: Path, labels: list[str]) -> Counts:
     gold_docs = [sentence_to_doc(nlp, s, party_names) for s in read_conll(path)]
     bare = [Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]) for d in gold_docs]
     counts = Counts()
-    for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256)):
+    for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256), strict=True):
         g = {(e.start_char, e.end_char, e.label_) for e in gold.ents if e.label_ in labels}
         p = {(e.start_char, e.end_char, e.label_) for e in pred.ents if e.label_ in labels}
         counts.add(g, p, gold.text)
@@ -96,7 +96,7 @@ def eval_docbin(nlp, path: Path, labels: list[str]) -> Counts:
     gold_docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
     bare = [Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]) for d in gold_docs]
     counts = Counts()
-    for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256)):
+    for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256), strict=True):
         g = {(e.start_char, e.end_char, e.label_) for e in gold.ents if e.label_ in labels}
         p = {(e.start_char, e.end_char, e.label_) for e in pred.ents if e.label_ in labels}
         counts.add(g, p, gold.text)
@@ -113,7 +113,7 @@ def eval_gold(nlp, path: Path, shared: Path, labels: list[str], split: str | Non
     counts = Counts()
     passages = [(r, t) for r, t in load_gold(path, shared) if split is None or r.get("split") == split]
     docs = nlp.pipe([t for _, t in passages], batch_size=16)
-    for (rec, text), doc in zip(passages, docs):
+    for (rec, text), doc in zip(passages, docs, strict=True):
         ign = rec.get("ignore", [])
         g = {(s, e, lab) for s, e, lab, *_ in rec["entities"] if lab in labels and not _overlaps(s, e, ign)}
         p = {(x.start_char, x.end_char, x.label_) for x in doc.ents

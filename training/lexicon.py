@@ -65,7 +65,7 @@ class Lexicon:
     extra: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path = LEXICON_DIR) -> "Lexicon":
+    def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
         """Read every list from ``directory``."""
         parties = []
         for row in _rows(directory / "parties.tsv"):
@@ -94,7 +94,7 @@ class Lexicon:
                 names.add(form.lower() + "s")
         return names
 
-    def split(self, seed: int, dev_share: float = 0.15) -> tuple["Lexicon", "Lexicon"]:
+    def split(self, seed: int, dev_share: float = 0.15) -> tuple[Lexicon, Lexicon]:
         """Split person names into train/dev parts so dev persons are unseen in training.
 
         Organisations and places are closed classes (there are 290 municipalities), so

@@ -18,7 +18,7 @@ party codes and the odd stray comma ("Kjell Öjeryd, (V)").
 from __future__ import annotations
 
 import random
-from typing import Callable
+from collections.abc import Callable
 
 from lexicon import Lexicon
 
@@ -126,13 +126,13 @@ class Writer:
         self.length = 0
         self.ents: list[tuple[int, int, str]] = []
 
-    def t(self, text: str) -> "Writer":
+    def t(self, text: str) -> Writer:
         """Append plain text."""
         self.parts.append(text)
         self.length += len(text)
         return self
 
-    def e(self, text: str, label: str, wrap: float = 0.04) -> "Writer":
+    def e(self, text: str, label: str, wrap: float = 0.04) -> Writer:
         """Append an entity; sometimes wrap it over a line break like PDF text."""
         if " " in text and self.rng.random() < wrap:
             i = self.rng.choice([k for k, ch in enumerate(text) if ch == " "])
