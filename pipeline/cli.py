@@ -69,8 +69,8 @@ def _extract_options(func: Any) -> Any:
                         help="Resolution pages are rendered at for OCR.")(func)
     func = click.option("--no-ocr", is_flag=True,
                         help="Do not OCR pages without a usable text layer (Tesseract is used when installed).")(func)
-    return click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default="pdfplumber",
-                        show_default=True, help="PDF text backend.")(func)
+    return click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default=ExtractOptions().extractor,
+                        show_default=True, help="PDF text backend (pdfium is fast; pdfplumber the reference).")(func)
 
 
 def _options(extractor: str, no_ocr: bool, ocr_dpi: int) -> ExtractOptions:
