@@ -292,9 +292,33 @@ def _lines_of(raw: list[dict[str, Any]]) -> tuple[list[Line], list[Word], int]:
         if not text:
             continue
         bold = sum(bool(c["bold"]) for c in visible) > len(visible) / 2
+        line_words = _words_of(chars)
+        text = _mark_columns(text, line_words)
         lines.append(Line(text, float(item["top"]), float(item["bottom"]), float(item["x0"]), bold))
-        words.extend(_words_of(chars))
+        words.extend(line_words)
     return lines, words, count
+
+
+COLUMN_GAP = 24.0  # points: a gap this wide inside a line separates columns (label | value, table cells)
+
+
+def _mark_columns(text: str, words: list[Word]) -> str:
+    """Replace the space between two columns of a line with a tab.
+
+    A two-column cover page ("Beslutande" left, names right) comes out of the
+    PDF as one line per baseline; the tab keeps label and value apart. The
+    line is left alone unless its words match the spaces of its text one to one.
+    """
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:], strict=False)]
+    if not any(g >= COLUMN_GAP for g in gaps):
+        return text
+    parts = text.split(" ")
+    if len(parts) != len(words):
+        return text
+    out = parts[0]
+    for gap, part in zip(gaps, parts[1:], strict=True):
+        out += ("\t" if gap >= COLUMN_GAP else " ") + part
+    return out
 
 
 def _distinct(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -322,7 +346,7 @@ def _words_of(chars: list[dict[str, Any]]) -> list[Word]:
         if c["text"].isspace():
             flush()
             continue
-        if current and c["x0"] - current[-1]["x1"] > 0.25 * max(c.get("size", 10), 1):
+        if current and c["x0"] - current[-1]["x1"] > 0.15 * max(c.get("size", 10), 1):
             flush()
         current.append(c)
     flush()

@@ -415,8 +415,60 @@ def recipients(text: str) -> list[str]:
 # ---------------------------------------------------------------- meeting
 
 
+COVER_LABELS = (
+    "beslutande ledamöter", "beslutande", "närvarande ledamöter", "ordinarie ledamöter", "ledamöter",
+    "tjänstgörande ersättare", "ej tjänstgörande ersättare", "ersättare", "övriga deltagare", "övriga närvarande",
+    "övriga", "utses att justera", "justerare", "justeringens plats och tid", "justeringens tid", "underskrifter",
+    "paragrafer", "plats och tid", "sammanträdesdatum", "sammanträdestid", "sammanträdesplats", "organ",
+    "anslaget sätts upp", "anslaget tas ned", "förvaringsplats", "datum för anslags uppsättande",
+    "datum för anslags nedtagande", "sekreterare", "ordförande", "justerande",
+)
+
+
+def _is_label(text: str, partial: bool = False) -> bool:
+    """Whether ``text`` is a cover label (or, ``partial``, the first line of a wrapped one)."""
+    low = " ".join(text.lower().rstrip(":").split())
+    if partial:
+        return any(label.startswith(low + " ") for label in COVER_LABELS)
+    return low in COVER_LABELS
+
+
+def _cover_rows(cover: list[TextLine]) -> list[TextLine]:
+    """Undo the interleaving of a two-column cover ("label<TAB>value" lines, see extract).
+
+    A label wrapped over two lines ("Justeringens" / "plats och tid", or
+    "Beslutande" / "ledamöter<TAB>Per Ek (M)") is joined again, so that each label
+    stands before its first value and the value lines follow on their own.
+    """
+    rows: list[TextLine] = []
+    skip = False
+    for k, ln in enumerate(cover):
+        if skip:
+            skip = False
+            continue
+        if "\t" not in ln.text:
+            rows.append(ln)
+            continue
+        left, right = ln.text.split("\t", 1)
+        nxt = cover[k + 1] if k + 1 < len(cover) else None
+        if nxt is not None and _is_label(left, partial=True):
+            rest = nxt.text.split("\t", 1)
+            if _is_label(f"{left} {rest[0]}"):
+                left = f"{left} {rest[0]}"
+                skip = len(rest) == 1  # the continuation line held only the label
+                if len(rest) == 2:
+                    cover[k + 1] = TextLine(nxt.index, nxt.start, nxt.end, "\t" + rest[1], nxt.para_start, nxt.bold)
+        elif rows and not _is_label(left) and not any(rx.match(left) for rx, _ in ATTENDANCE_LABELS):
+            prev = rows[-1].text.split("\t", 1)[0]
+            if _is_label(f"{prev} {left}"):
+                left = ""  # the second line of the label just above: a value line
+        text = f"{left}\t{right}" if left else right
+        rows.append(TextLine(ln.index, ln.start, ln.end, text, ln.para_start, ln.bold))
+    return rows
+
+
 def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> Meeting:
-    cover = [ln for ln in lines if ln.end <= cover_end]
+    cover = _cover_rows([ln for ln in lines if ln.end <= cover_end])
     header_lines = [h for p in doc.pages[:3] for h in p.header]
     meeting = Meeting()
     meeting.body = _find_body(cover, header_lines)

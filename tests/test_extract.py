@@ -20,11 +20,11 @@ def test_running_header_and_footer_found_by_repetition() -> None:
         "Protokoll", "Sammanträdesdatum", "Regionala utvecklingsnämndens", "arbetsutskott", "2023-05-12",
         "Utdragsbestyrkande",
     ]
-    assert doc.pages[2].footer == ["Justerandes signatur 3 (8)"]
+    assert doc.pages[2].footer == ["Justerandes signatur\t3 (8)"]  # a tab between columns
     assert "Utdragsbestyrkande" not in doc.text and "Justerandes" not in doc.text
     b = extract(BJORKVIK_PDF)
-    assert b.pages[3].header == ["Björkviks kommun Sammanträdesprotokoll Sida 4 av 6", "Kommunstyrelsen 2024-03-12"]
-    assert b.pages[3].footer == ["Justerandes sign Utdragsbestyrkande"]
+    assert b.pages[3].header == ["Björkviks kommun\tSammanträdesprotokoll\tSida 4 av 6", "Kommunstyrelsen\t2024-03-12"]
+    assert b.pages[3].footer == ["Justerandes sign\tUtdragsbestyrkande"]
 
 
 def test_paragraph_cut_by_page_break_is_rejoined_and_page_map_kept() -> None:
