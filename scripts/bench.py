@@ -102,9 +102,10 @@ def stage_rates(files: list[Path], log: Any) -> tuple[list[tuple[str, float]], i
         nlp = build_nlp(model)
         tag_protocol(segment(docs["pdfium"][0]), nlp)  # warm up
         fresh = [segment(d) for d in docs["pdfium"]]
+        tokens = sum(len(nlp.make_doc(s.text)) for p in fresh for i in p.items for s in i.sections)
         _, secs = timed(lambda nlp=nlp, fresh=fresh: [tag_protocol(p, nlp) for p in fresh])
-        rows.append((f"tag ({label})", pages / secs))
-        log(f"tag {label}: {pages / secs:.1f} pages/s")
+        rows.append((f"tag ({label}; {tokens / secs:,.0f} tokens/s)", pages / secs))
+        log(f"tag {label}: {pages / secs:.1f} pages/s, {tokens / secs:,.0f} tokens/s")
     del protocols
     return rows, pages
 
