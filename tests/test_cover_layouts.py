@@ -71,3 +71,22 @@ def test_two_column_cover_with_wrapped_labels(tmp_path: Path) -> None:
             ("Per Ek", "M", None, "justerare", None, None),
         ], extractor
         assert [i.number for i in protocol.items] == [1, 2, 3]
+
+
+def test_two_chairs_and_partial_presence() -> None:
+    from pipeline.segment import TextLine, _attendees
+
+    lines = [
+        "Beslutande\tEva Lind (S), ordförande §§ 1-10",
+        "Per Ek (M), ordförande §§ 11-14",
+        "Fredrik Karström (M), § 18-33",
+        "Se nästa sida",
+        "Övriga deltagare\tFrostdahl Steven, vice ordförande § 36, kl. 15.58-",
+    ]
+    cover = [TextLine(i, 0, 0, t, False, False) for i, t in enumerate(lines)]
+    assert [(a.name, a.party, a.role, a.kind, a.presence) for a in _attendees(cover)] == [
+        ("Eva Lind", "S", "ordförande", "ledamot", "§§ 1-10"),
+        ("Per Ek", "M", "ordförande", "ledamot", "§§ 11-14"),
+        ("Fredrik Karström", "M", None, "ledamot", "§ 18-33"),
+        ("Frostdahl Steven", None, "vice ordförande", "ovrig", "§ 36, kl. 15.58-"),
+    ]
