@@ -313,14 +313,7 @@ def _dropped_space(prev: dict[str, Any], nxt: dict[str, Any], space: float) -> b
 def _cluster(objs: list[dict[str, Any]], key: Callable[[dict[str, Any]], float], preserve_order: bool
              ) -> list[list[dict[str, Any]]]:
     """pdfplumber's ``cluster_objects``: values within the tolerance of their neighbour form one cluster."""
-    values = sorted({key(o) for o in objs})
-    ids: dict[float, int] = {}
-    current, last = -1, None
-    for v in values:
-        if last is None or v > last + Y_TOLERANCE:
-            current += 1
-        ids[v] = current
-        last = v
+    ids = _cluster_ids({key(o) for o in objs})
     tagged = [(o, ids[key(o)]) for o in objs]
     if not preserve_order:
         tagged.sort(key=itemgetter(1))
@@ -389,16 +382,21 @@ def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-def _cluster_words(words: list[list[dict[str, Any]]], tops: dict[int, float]) -> list[list[list[dict[str, Any]]]]:
-    """Words into text lines by their top, keeping their order (pdfplumber's ``to_textmap(presorted=True)``)."""
-    values = sorted(set(tops.values()))
+def _cluster_ids(values: set[float]) -> dict[float, int]:
+    """pdfplumber's clustering of sorted values: one id per run of values within ``Y_TOLERANCE`` of the last."""
     ids: dict[float, int] = {}
     current, last = -1, None
-    for v in values:
+    for v in sorted(values):
         if last is None or v > last + Y_TOLERANCE:
             current += 1
         ids[v] = current
         last = v
+    return ids
+
+
+def _cluster_words(words: list[list[dict[str, Any]]], tops: dict[int, float]) -> list[list[list[dict[str, Any]]]]:
+    """Words into text lines by their top, keeping their order (pdfplumber's ``to_textmap(presorted=True)``)."""
+    ids = _cluster_ids(set(tops.values()))
     return [list(g) for _, g in itertools.groupby(words, key=lambda w: ids[tops[id(w)]])]
 
 

@@ -76,10 +76,8 @@ class Counts:
         return rows
 
 
-def eval_corpus(nlp, path: Path, labels: list[str]) -> Counts:
-    """Score ``nlp`` on a token<TAB>label corpus file, keeping its tokenisation."""
-    party_names = Lexicon.load().party_names()
-    gold_docs = [sentence_to_doc(nlp, s, party_names) for s in read_conll(path)]
+def _score_docs(nlp, gold_docs: list[Doc], labels: list[str]) -> Counts:
+    """Run ``nlp`` on the gold docs' own tokens and count exact-span matches."""
     bare = [Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]) for d in gold_docs]
     counts = Counts()
     for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256), strict=True):
@@ -87,20 +85,19 @@ def eval_corpus(nlp, path: Path, labels: list[str]) -> Counts:
         p = {(e.start_char, e.end_char, e.label_) for e in pred.ents if e.label_ in labels}
         counts.add(g, p, gold.text)
     return counts
+
+
+def eval_corpus(nlp, path: Path, labels: list[str]) -> Counts:
+    """Score ``nlp`` on a token<TAB>label corpus file, keeping its tokenisation."""
+    party_names = Lexicon.load().party_names()
+    return _score_docs(nlp, [sentence_to_doc(nlp, s, party_names) for s in read_conll(path)], labels)
 
 
 def eval_docbin(nlp, path: Path, labels: list[str]) -> Counts:
     """Score ``nlp`` on annotated Docs in a DocBin (e.g. corpus/dev_news.spacy), same tokens."""
     from spacy.tokens import DocBin
 
-    gold_docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    bare = [Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]) for d in gold_docs]
-    counts = Counts()
-    for gold, pred in zip(gold_docs, nlp.pipe(bare, batch_size=256), strict=True):
-        g = {(e.start_char, e.end_char, e.label_) for e in gold.ents if e.label_ in labels}
-        p = {(e.start_char, e.end_char, e.label_) for e in pred.ents if e.label_ in labels}
-        counts.add(g, p, gold.text)
-    return counts
+    return _score_docs(nlp, list(DocBin().from_disk(path).get_docs(nlp.vocab)), labels)
 
 
 def eval_gold(nlp, path: Path, shared: Path, labels: list[str], split: str | None = None) -> Counts:
