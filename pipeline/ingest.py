@@ -12,7 +12,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ from .types import ExtractedDocument, Failure, Protocol, StageOutput, stage_outp
 
 log = logging.getLogger(__name__)
 
-STAGES = ("extract", "segment", "tag")
 INPUT_SUFFIXES = (".pdf",)
 
 
@@ -420,9 +419,3 @@ def _on_dask(
             submit()
     finally:
         client.close()
-
-
-def read_stage_inputs(files: list[Path]) -> Iterator[StageOutput]:
-    """Stage outputs from files, in order."""
-    for f in files:
-        yield read_stage_file(f)

@@ -253,13 +253,3 @@ def _insert_decisions(
                 sa.insert(db.vote_members),
                 [{"vote_id": vote_id, "name": m.name, "party": m.party, "vote": m.vote} for m in v.members],
             )
-
-
-def count_rows(engine: Engine) -> dict[str, int]:
-    """Row count of every table (for summaries and tests)."""
-    try:
-        with engine.connect() as conn:
-            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    for t in db.metadata.sorted_tables}
-    except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseError(str(exc)) from exc

@@ -168,3 +168,13 @@ def test_cover_dates_and_partial_presence(sample_db: Path) -> None:
     assert rows(sample_db, "SELECT name, role, presence FROM attendees WHERE presence IS NOT NULL") == [
         ("Jonas Hägg", "mark- och exploateringsingenjör", "48 §")
     ]
+
+
+def test_vocabularies_are_the_documented_ones(sample_db: Path) -> None:
+    from pipeline.segment import SECTION_PATTERNS
+    from pipeline.types import ATTENDEE_KINDS, ENTITY_LABELS, SECTION_KINDS
+
+    assert [kind for kind, _ in SECTION_PATTERNS] == list(SECTION_KINDS)
+    assert {k for (k,) in rows(sample_db, "SELECT DISTINCT kind FROM sections")} <= set(SECTION_KINDS)
+    assert {k for (k,) in rows(sample_db, "SELECT DISTINCT kind FROM attendees")} == set(ATTENDEE_KINDS)
+    assert {k for (k,) in rows(sample_db, "SELECT DISTINCT label FROM entities")} <= set(ENTITY_LABELS)
