@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -437,7 +440,7 @@ def make_engine(db: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             if not url.startswith("sqlite:///file:"):
-                cur.execute("PRAGMA journal_mode=WAL")
+                _set_wal(cur)
             cur.close()
 
         @sa.event.listens_for(engine, "begin")
@@ -447,6 +450,19 @@ def make_engine(db: str | None = None) -> Engine:
             conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
 
     return engine
+
+
+def _set_wal(cursor: Any) -> None:
+    """Switch the file to WAL (persistent; a no-op once set). Another process creating the
+    same new database at that moment makes the switch report "locked": wait and try again."""
+    for attempt in range(300):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 299:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager

@@ -136,7 +136,7 @@ def test_concurrent_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
            "--jobs", "1", str(folder)]
     procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
-    assert [code for code, _ in results] == [1, 1]  # the encrypted file fails in both runs
+    assert [code for code, _ in results] == [1, 1], results  # the encrypted file fails in both runs
     assert all("Traceback" not in err for _, err in results)
     assert scalar(db_url, "SELECT count(*) FROM documents") == 4  # 3 distinct good contents + 1 failure
     assert scalar(db_url, "SELECT count(*) FROM documents WHERE status = 'ok'") == 3
