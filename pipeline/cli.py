@@ -192,7 +192,7 @@ def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
             _report_failure(result)
         elif not ctx.quiet:
             n = sum(len(s.entities) for i in result.items for s in i.sections)
-            click.echo(f"{result.path}: {n} entities", err=True)
+            click.echo(f"{result.path}: {n} entities, {len(result.meeting.entities)} on the cover", err=True)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 

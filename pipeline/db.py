@@ -155,6 +155,26 @@ entities = sa.Table(
     sa.Column("norm", sa.Text),  # added by 0009_people: PERSON as "First Last", matching attendees.name_norm
 )
 
+# added by 0010_cover_entities: the entities of the cover (the text before the first item),
+# which belong to the meeting rather than to an item; columns as in ``entities``
+cover_entities = sa.Table(
+    "cover_entities",
+    metadata,
+    _id(),
+    _fk("meeting_id", "meetings"),
+    sa.Column("label", sa.String(10), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("page", sa.Integer),
+    sa.Column("party", sa.String(10)),
+    sa.Column("value_num", sa.Float),
+    sa.Column("value_date", sa.Date),
+    sa.Column("unit", sa.String(10)),
+    sa.Column("source", sa.String(10)),
+    sa.Column("norm", sa.Text),
+)
+
 recipients = sa.Table(
     "recipients",
     metadata,
@@ -249,7 +269,7 @@ runs = sa.Table(
 )
 
 # Children before parents: the order in which a document's rows are deleted.
-DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, meetings, pages)
+DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, cover_entities, meetings, pages)
 V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
 
 # Full-text search. SQLite: FTS5 tables over sections and item titles, kept in sync by
@@ -389,6 +409,10 @@ def _people(conn: Connection) -> None:
     _views(conn)
 
 
+def _cover_entities(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[cover_entities])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
@@ -399,6 +423,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0007_ocr", _ocr),
     ("0008_cover", _cover),
     ("0009_people", _people),
+    ("0010_cover_entities", _cover_entities),
 ]
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import db
 from .errors import DatabaseError
-from .types import Failure, Protocol
+from .types import Entity, Failure, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     conn.execute(sa.delete(db.sections).where(db.sections.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.items).where(db.items.c.meeting_id.in_(meeting_ids)))
     conn.execute(sa.delete(db.attendees).where(db.attendees.c.meeting_id.in_(meeting_ids)))
+    conn.execute(sa.delete(db.cover_entities).where(db.cover_entities.c.meeting_id.in_(meeting_ids)))
     conn.execute(sa.delete(db.meetings).where(db.meetings.c.document_id.in_(document_ids)))
     conn.execute(sa.delete(db.pages).where(db.pages.c.document_id.in_(document_ids)))
     conn.execute(sa.delete(db.document_paths).where(db.document_paths.c.document_id.in_(document_ids)))
@@ -142,6 +143,15 @@ def _insert_failure(conn: Connection, doc: Failure) -> int:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _entity_row(e: Entity) -> dict[str, object]:
+    """The columns ``entities`` and ``cover_entities`` share."""
+    return {
+        "label": e.label, "text": e.text, "start_char": e.start, "end_char": e.end, "page": e.page,
+        "party": e.party, "value_num": e.value_num, "value_date": _date(e.value_date), "unit": e.unit,
+        "source": e.source, "norm": e.norm,
+    }
 
 
 def _insert_protocol(conn: Connection, doc: Protocol) -> int:
@@ -175,6 +185,8 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
             [{"meeting_id": meeting_id, "name": a.name, "party": a.party, "role": a.role, "kind": a.kind,
               "replaces": a.replaces, "presence": a.presence, "name_norm": a.norm} for a in m.attendees],
         )
+    if m.entities:
+        conn.execute(sa.insert(db.cover_entities), [{"meeting_id": meeting_id, **_entity_row(e)} for e in m.entities])
     entity_rows: list[dict[str, object]] = []
     item_ids: dict[int, int] = {}
     section_ids: dict[tuple[int, int], int] = {}
@@ -201,13 +213,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
             ).scalar_one()
             section_ids.setdefault((item.number, section.position), section_id)
             entity_rows.extend(
-                {
-                    "item_id": item_id, "section_id": section_id, "label": e.label, "text": e.text,
-                    "start_char": e.start, "end_char": e.end, "page": e.page, "party": e.party,
-                    "value_num": e.value_num, "value_date": _date(e.value_date), "unit": e.unit,
-                    "source": e.source, "norm": e.norm,
-                }
-                for e in section.entities
+                {"item_id": item_id, "section_id": section_id, **_entity_row(e)} for e in section.entities
             )
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)

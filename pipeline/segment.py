@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .decisions import extract_decisions
 from .types import Attendee, ExtractedDocument, Item, Meeting, PageInfo, Protocol, Section
-from .values import case_number, first_date, party_code
+from .values import case_number, first_date, party_code, place_end
 
 log = logging.getLogger(__name__)
 
@@ -468,6 +468,7 @@ def _cover_rows(cover: list[TextLine]) -> list[TextLine]:
 
 
 def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> Meeting:
+    """The meeting from the cover (``doc.text[:cover_end]``, the text before the first item) and the page headers."""
     cover = _cover_rows([ln for ln in lines if ln.end <= cover_end])
     header_lines = [h for p in doc.pages[:3] for h in p.header]
     meeting = Meeting()
@@ -483,16 +484,18 @@ def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> M
                 meeting.organisation = meeting.organisation or m.group("org")
                 meeting.body = m.group("body")
                 break
-    cover_text = "\n".join(ln.text for ln in cover)
     meeting.meeting_date = _find_date(cover, header_lines) or _labelled_date(lines)
     meeting.place = _find_place(cover)
-    rng = _declared_range(cover_text)
+    rng = _declared_range("\n".join(ln.text for ln in cover))
     if rng:
         meeting.first_item, meeting.last_item = rng
     meeting.attendees = _attendees(cover)
     meeting.justering_date = _labelled_value_date(cover, JUSTERING_RE)
     meeting.anslag_up = _labelled_value_date(cover, ANSLAG_UP_RE)
     meeting.anslag_down = _labelled_value_date(cover, ANSLAG_DOWN_RE)
+    # the document text itself, not the re-joined rows above: it starts at offset 0, so
+    # what tag finds in it keeps document offsets and thereby its page
+    meeting.cover_text = doc.text[:cover_end].rstrip()
     return meeting
 
 
@@ -576,14 +579,7 @@ def _find_place(cover: list[TextLine]) -> str | None:
             continue
         value = m.group("v")
         # cut at the time or date: "Kommunhuset, Björkvik, tisdagen den 12 mars 2024 kl. 13.00"
-        value = re.split(
-            r",?\s*(?:\b(?:kl\.?|klockan)\s*\d|\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\b|"
-            r"\bden\s+\d|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})",
-            value,
-            maxsplit=1,
-            flags=re.I,
-        )[0]
-        value = value.strip(" ,;")
+        value = value[: place_end(value)].strip(" ,;")
         if value:
             return value
     return None

@@ -1,11 +1,12 @@
-"""Stage 3, tag: ``Protocol`` -> ``Protocol`` with entities on every section.
+"""Stage 3, tag: ``Protocol`` -> ``Protocol`` with entities on every section and on the cover.
 
 One spaCy ``nlp`` object: the trained Swedish pipeline from ``models/`` when
 present (statistical NER for PERSON, ORG, LOC), else ``spacy.blank("sv")``,
 followed by the rule component ``protokoll_rules`` that adds what rules do
 best and normalises values: persons written ``Name (S)`` with their party,
-party codes (PARTY), MONEY in SEK, PERCENT, and DATE as ISO anchored to the
-meeting date. Rule spans win over overlapping statistical ones.
+party codes (PARTY), MONEY in SEK, PERCENT, DATE as ISO anchored to the
+meeting date, and the meeting place of a ``Plats och tid`` line (LOC). Rule
+spans win over overlapping statistical ones.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .types import Attendee, Entity, Protocol
+from .types import ENTITY_LABELS, Attendee, Entity, Protocol
 from .values import (
     BARE_MILLION_NEXT,
     MONEY_RE,
@@ -29,6 +30,7 @@ from .values import (
     money_value,
     parse_date,
     party_code,
+    place_end,
     to_decimal,
 )
 
@@ -39,9 +41,10 @@ RULES = "protokoll_rules"
 
 _NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
 # Name tokens are separated by one space (a flattened line break included), never by a
-# paragraph break: "Yrkanden\n\nAxel Josefson (M)" is no "Yrkanden Axel Josefson".
+# paragraph break: "Yrkanden\n\nAxel Josefson (M)" is no "Yrkanden Axel Josefson"; nor by
+# a tab, which separates the columns of a table row or of a cover ("Justerare<TAB>Åsa Ågren Wikström (M)").
 PERSON_PARTY_RE = re.compile(
-    rf"(?P<name>{_NAME_TOKEN}(?:\s(?:(?:af|von|van|de|der|la|di)\s)?{_NAME_TOKEN}){{0,3}}),?\s*"
+    rf"(?P<name>{_NAME_TOKEN}(?:[ \n](?:(?:af|von|van|de|der|la|di)[ \n])?{_NAME_TOKEN}){{0,3}}),?\s*"
     r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
 )
 # Capitalised words that start a sentence or a title before a name: not part of the name.
@@ -63,6 +66,16 @@ ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|ver
 PARTY_CODES_RE = "|".join(sorted(PARTIES, key=len, reverse=True))
 PARTY_LIST_RE = re.compile(
     rf"(?:(?<=\bfrån\s)|(?<=\bför\s)|(?<=,\s)|(?<=\soch\s)|(?<=\bav\s))(?P<code>{PARTY_CODES_RE})(?=\s*(?:,|och\b|den\b|$|\.|:|;|\s+(?:reserverar|yrkar|antecknar|deltar|röstar|lämnar|särskilt)))"
+)
+# The meeting place on a cover: "Plats och tid<TAB>Regionens hus, Umeå, kl. 09.00–11.30". A bare
+# "Plats" or "Lokal" is a label only with a tab or a colon after it ("Plats för ..." is running text).
+PLACE_LINE_RE = re.compile(
+    r"(?im)^[ \t]*(?:plats och tid|sammanträdesplats|(?:plats|lokal)(?=[ \t]*:|\t))[ \t]*:?[ \t]*(?P<value>\S[^\n]*)"
+)
+# Where a meeting held (also) online stops naming a place: "Stadshuset och som e-möte", "Digitalt via Teams".
+ONLINE_RE = re.compile(
+    r"(?:[\s/&]+(?:och|samt|eller|som)\b)*[\s/&]*\b(?:teams|zoom|skype|digital\w*|distans\w*|videolänk\w*|via|online|e-möte\w*)\b",
+    re.I,
 )
 PARTY_NAME_RE = re.compile(
     r"\b(?P<name>" + "|".join(sorted((re.escape(n.capitalize()) for n in PARTY_NAMES), key=len, reverse=True)) + r")s?\b"
@@ -121,6 +134,7 @@ def rule_spans(text: str, anchor: str | None) -> list[RuleSpan]:
         iso = parse_date(re.sub(r"\s+", " ", raw), anchor)
         if iso:
             spans.append(RuleSpan(start, end, "DATE", value_date=iso))
+    spans.extend(RuleSpan(start, end, "LOC") for start, end in place_spans(text))
     spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[RuleSpan] = []
     for s in spans:
@@ -128,6 +142,29 @@ def rule_spans(text: str, anchor: str | None) -> list[RuleSpan]:
             continue
         kept.append(s)
     return kept
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    """The places of every ``Plats och tid`` line in ``text``, one span per comma-separated part.
+
+    "Regionens hus, Umeå, kl. 09.00–11.30" gives "Regionens hus" and "Umeå": the
+    value is cut where the time or the date starts, as ``Meeting.place`` is, and a
+    part where a meeting online is named ("Stadshuset och som e-möte" gives
+    "Stadshuset", "Digitalt via Teams" nothing). A part must start with a capital letter.
+    """
+    out: list[tuple[int, int]] = []
+    for m in PLACE_LINE_RE.finditer(text):
+        value = m.group("value")
+        for part in re.finditer(r"[^,;]+", value[: place_end(value)]):
+            raw = part.group()
+            online = ONLINE_RE.search(raw)
+            if online:
+                raw = raw[: online.start()]
+            start = m.start("value") + part.start() + (len(raw) - len(raw.lstrip()))
+            end = m.start("value") + part.start() + len(raw.rstrip())
+            if start < end and text[start].isupper():
+                out.append((start, end))
+    return out
 
 
 def build_nlp(model: str | Path | None = None) -> Any:
@@ -140,7 +177,7 @@ def build_nlp(model: str | Path | None = None) -> Any:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-    for name in ("party", "value_num", "value_date", "unit"):
+    for name in ("party", "value_num", "value_date", "unit", "rule"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
     if not Doc.has_extension("anchor"):
@@ -162,7 +199,12 @@ def build_nlp(model: str | Path | None = None) -> Any:
 
 
 def _rules_component(doc: Any) -> Any:
-    """spaCy component: merge rule spans into ``doc.ents``; rule spans win over overlapping model spans."""
+    """spaCy component: merge rule spans into ``doc.ents``; rule spans win over overlapping model spans.
+
+    Model labels outside ``ENTITY_LABELS`` are dropped here: the model also predicts
+    MISC (events, products, works), which it is trained on only to tell those apart
+    from people and organisations (models/README.md).
+    """
     from spacy.util import filter_spans
 
     rules = []
@@ -174,52 +216,64 @@ def _rules_component(doc: Any) -> Any:
         span._.value_num = rs.value_num
         span._.value_date = rs.value_date
         span._.unit = rs.unit
+        span._.rule = True
         rules.append(span)
     taken = [(s.start, s.end) for s in rules]
-    model_ents = [e for e in doc.ents if not any(e.start < b and a < e.end for a, b in taken)]
+    model_ents = [e for e in doc.ents
+                  if e.label_ in ENTITY_LABELS and not any(e.start < b and a < e.end for a, b in taken)]
     doc.ents = filter_spans(rules + model_ents)
     return doc
 
 
 def tag(protocols: Iterable[Protocol], nlp: Any, batch_size: int = 64) -> Iterable[Protocol]:
-    """Tag every section of every protocol; yields each protocol when done."""
+    """Tag every section and the cover of every protocol; yields each protocol when done."""
     for protocol in protocols:
         tag_protocol(protocol, nlp, batch_size)
         yield protocol
 
 
 def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol:
-    """Fill ``Section.entities`` of one protocol in place and return it."""
-    anchor = protocol.meeting.meeting_date
+    """Fill ``Section.entities`` and the cover's ``Meeting.entities`` of one protocol in place and return it."""
+    meeting = protocol.meeting
     sections = [s for item in protocol.items for s in item.sections]
+    # (text, its offset in the document): the cover starts the document, at offset 0
+    texts = [(meeting.cover_text, 0)] + [(s.text, s.offset) for s in sections]
     docs = []
-    for section in sections:
+    for text, _offset in texts:
         # the text as it is: the model was trained on text with line breaks, and the rules
         # treat one line break as a space and a blank line as a boundary
-        doc = nlp.make_doc(section.text)
-        doc._.anchor = anchor
+        doc = nlp.make_doc(text)
+        doc._.anchor = meeting.meeting_date
         docs.append(doc)
-    for section, doc in zip(sections, nlp.pipe(docs, batch_size=batch_size), strict=True):
-        section.entities = [
-            Entity(
-                label=ent.label_,
-                text=section.text[ent.start_char : ent.end_char],
-                start=ent.start_char,
-                end=ent.end_char,
-                page=protocol.page_at(section.offset + ent.start_char),
-                party=ent._.party,
-                value_num=ent._.value_num,
-                value_date=ent._.value_date,
-                unit=ent._.unit,
-                source="rule" if ent.label_ in ("MONEY", "DATE", "PERCENT", "PARTY") or ent._.party else "model",
-            )
-            for ent in doc.ents
-            if ent.label_ in ("PERSON", "PARTY", "ORG", "LOC", "MONEY", "DATE", "PERCENT")
-        ]
+    done = nlp.pipe(docs, batch_size=batch_size)
+    tagged = [_entities(protocol, doc, offset) for (_text, offset), doc in zip(texts, done, strict=True)]
+    meeting.entities = tagged[0]
+    for section, entities in zip(sections, tagged[1:], strict=True):
+        section.entities = entities
     link_people(protocol)
     protocol.tagged = True
     protocol.model = nlp.meta.get("protokoll_model")
     return protocol
+
+
+def _entities(protocol: Protocol, doc: Any, offset: int) -> list[Entity]:
+    """The entities of a tagged text (a section, or the cover) that starts at ``offset`` in the document."""
+    return [
+        Entity(
+            label=ent.label_,
+            text=doc.text[ent.start_char : ent.end_char],
+            start=ent.start_char,
+            end=ent.end_char,
+            page=protocol.page_at(offset + ent.start_char),
+            party=ent._.party,
+            value_num=ent._.value_num,
+            value_date=ent._.value_date,
+            unit=ent._.unit,
+            source="rule" if ent._.rule else "model",
+        )
+        for ent in doc.ents
+        if ent.label_ in ENTITY_LABELS
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -250,12 +304,14 @@ def natural_order(name: str, text: str) -> str:
 
 
 def link_people(protocol: Protocol) -> None:
-    """Tie PERSON mentions to the meeting's attendance list.
+    """Tie PERSON mentions, in the sections and on the cover, to the meeting's attendance list.
 
     Sets ``Attendee.norm`` (name as "First Last") and, for a PERSON entity that is
     an attendee (also in the genitive, "Richard Carstedts förslag"), ``Entity.norm``
     to that name and ``Entity.party`` from the list when the text gives none.
     Other PERSON entities get their text, whitespace normalised, as ``norm``.
+    The name order is read from the sections only: the cover holds the list itself,
+    and would vote for the order the list is written in.
     """
     text = "\n".join(s.text for item in protocol.items for s in item.sections)
     index: dict[str, Attendee] = {}
@@ -264,18 +320,17 @@ def link_people(protocol: Protocol) -> None:
         words = a.name.split()
         for key in (a.name, a.norm, " ".join(words[1:] + words[:1])):
             index.setdefault(key.lower(), a)
-    for item in protocol.items:
-        for section in item.sections:
-            for e in section.entities:
-                if e.label != "PERSON":
-                    continue
-                key = " ".join(e.text.split())
-                found = index.get(key.lower())
-                if found is None and key.endswith("s"):
-                    found = index.get(key[:-1].lower())
-                if found is not None:
-                    e.norm = found.norm
-                    if e.party is None and found.party:
-                        e.party = found.party
-                else:
-                    e.norm = key
+    mentions = protocol.meeting.entities + [e for item in protocol.items for s in item.sections for e in s.entities]
+    for e in mentions:
+        if e.label != "PERSON":
+            continue
+        key = " ".join(e.text.split())
+        found = index.get(key.lower())
+        if found is None and key.endswith("s"):
+            found = index.get(key[:-1].lower())
+        if found is not None:
+            e.norm = found.norm
+            if e.party is None and found.party:
+                e.party = found.party
+        else:
+            e.norm = key

@@ -1,7 +1,7 @@
 """Dataclasses passed between the stages.
 
 extract -> ``ExtractedDocument``; segment -> ``Protocol`` (sections without
-entities); tag -> ``Protocol`` (sections with entities); a document that
+entities); tag -> ``Protocol`` (sections and cover with entities); a document that
 cannot be processed travels as a ``Failure`` instead, so that ``load`` can
 record it. Every class round-trips losslessly through ``to_dict``/``from_dict``
 (JSON files under data/processed/), which lets any stage re-run alone.
@@ -171,6 +171,23 @@ class Attendee:
 
 
 @dataclass
+class Entity:
+    """A tagged mention; offsets are into the text of its section (or the meeting's cover text)."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    party: str | None = None
+    value_num: float | None = None
+    value_date: str | None = None
+    unit: str | None = None
+    norm: str | None = None
+    source: str = "rule"
+
+
+@dataclass
 class Meeting:
     """Who met, when and where, as the cover page and running header say."""
 
@@ -184,29 +201,18 @@ class Meeting:
     anslag_up: str | None = None  # put up on the notice board (anslagstavlan)
     anslag_down: str | None = None  # taken down: the appeal period runs between the two
     attendees: list[Attendee] = field(default_factory=list)
+    # The text before the first item (segment), tagged like a section (tag): the place
+    # ("Umeå"), the bodies and the people of the cover. It starts at document offset 0,
+    # so an entity's offsets are document offsets too (``Protocol.page_at`` gives its page).
+    cover_text: str = ""
+    entities: list[Entity] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
         data = dict(data)
         data["attendees"] = [Attendee(**a) for a in data.get("attendees", [])]
+        data["entities"] = [Entity(**e) for e in data.get("entities", [])]
         return cls(**data)
-
-
-@dataclass
-class Entity:
-    """A tagged mention; offsets are into the text of its section."""
-
-    label: str
-    text: str
-    start: int
-    end: int
-    page: int | None = None
-    party: str | None = None
-    value_num: float | None = None
-    value_date: str | None = None
-    unit: str | None = None
-    norm: str | None = None
-    source: str = "rule"
 
 
 @dataclass

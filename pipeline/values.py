@@ -1,4 +1,4 @@
-"""Value formats of Swedish protocols: party codes, dates, amounts, case numbers.
+"""Value formats of Swedish protocols: party codes, dates, amounts, case numbers, meeting places.
 
 Shared by segment (meeting date, attendance) and tag (entities). Pure
 functions over strings; no spaCy here.
@@ -169,3 +169,18 @@ def first_date(text: str, anchor: str | None = None) -> str | None:
         if iso and (anchor or re.search(r"\d{4}", raw)):
             return iso
     return None
+
+
+# Where the place in a "Plats och tid" value ends: at the time or the date
+# ("Kommunhuset, Björkvik, tisdagen den 12 mars 2024 kl. 13.00").
+PLACE_END_RE = re.compile(
+    r",?\s*(?:\b(?:kl\.?|klockan)\s*\d|\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\b|"
+    r"\bden\s+\d|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})",
+    re.IGNORECASE,
+)
+
+
+def place_end(value: str) -> int:
+    """Length of the place at the start of a ``Plats och tid`` value, before its time or date."""
+    m = PLACE_END_RE.search(value)
+    return m.start() if m else len(value)

@@ -89,6 +89,9 @@ def test_reimport_changes_nothing_and_changed_file_replaces(tmp_path: Path) -> N
     assert q(db, "SELECT count(*), max(sha256 != ?) FROM documents".replace("?", repr(first[0][1]))) == [(1, 1)]
     assert q(db, "SELECT number FROM items") == [(76,)]
     assert q(db, "SELECT count(*) FROM meetings") == [(1,)]
+    # the old version's cover entities went with its meeting; the new cover's place is there once
+    assert q(db, "SELECT count(*) FROM cover_entities WHERE meeting_id NOT IN (SELECT id FROM meetings)") == [(0,)]
+    assert q(db, "SELECT text FROM cover_entities WHERE label = 'LOC' ORDER BY start_char") == [("Regionens hus",), ("Umeå",)]
 
 
 def test_stages_rerun_from_processed(tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
     lines = {f.stem: f.read_text(encoding="utf-8").splitlines() for f in out.glob("*.jsonl")}
     assert {k: len(v) for k, v in lines.items() if k != "schema_migrations"} == {
         "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
-        "entities": 108, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
+        "entities": 108, "cover_entities": 51, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
         "protocol_notes": 1, "runs": 1, "document_paths": 2,
     }
     first_item = json.loads(lines["items"][0])
@@ -150,13 +150,33 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert scalar(str(db), "SELECT group_concat(name) FROM schema_migrations") == "0001_initial"
     result = run("migrate", "--db", str(db))
     assert result.exit_code == 0
-    assert result.stderr == "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, 0009_people\n"
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 9
+    assert result.stderr == (
+        "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, "
+        "0009_people, 0010_cover_entities\n"
+    )
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 10
+    # the table is there, empty: documents imported before get cover entities when imported again (--force)
+    assert scalar(str(db), "SELECT count(*) FROM cover_entities") == 0
     assert scalar(str(db), "SELECT count(*) FROM document_paths") == 3
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
     assert scalar(str(db), "SELECT count(*) FROM decisions") == 6
     assert run("migrate", "--db", str(db)).stderr == "protokoll: schema is up to date\n"
+
+
+def test_cover_entities_survive_reimport_and_replacement_once(db_url: str, tmp_path: Path) -> None:
+    umea = (
+        "SELECT count(*) FROM cover_entities c JOIN meetings m ON m.id = c.meeting_id "
+        "WHERE c.label = 'LOC' AND c.text = 'Umeå' AND c.page = 1 AND m.place = 'Regionens hus, Umeå'"
+    )
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
+    assert scalar(db_url, umea) == 1
+    assert scalar(db_url, "SELECT count(*) FROM cover_entities") == 51
+    assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0  # unchanged: nothing written
+    assert ingest(db_url, tmp_path, "--force", str(RAW)).exit_code == 0  # replaced: old rows deleted first
+    assert scalar(db_url, umea) == 1
+    assert scalar(db_url, "SELECT count(*) FROM cover_entities") == 51
+    assert scalar(db_url, "SELECT count(*) FROM cover_entities c WHERE c.meeting_id NOT IN (SELECT id FROM meetings)") == 0
 
 
 KF_TEXT = """Björkviks kommun

@@ -39,3 +39,20 @@ def test_mentions_are_linked_to_the_attendance_list() -> None:
         ("Richard Carstedts", "Richard Carstedt", "S"),  # genitive, party from the list
         ("Okänd Person", "Okänd Person", None),
     ]
+
+
+def test_cover_mentions_are_linked_and_the_cover_does_not_decide_name_order() -> None:
+    cover = "Beslutande\tFrostdahl-Blomqvist Siw, ordförande\n\nJusterande\nFrostdahl-Blomqvist Siw"
+    p = protocol([Attendee("Frostdahl-Blomqvist Siw", "S", "ordförande", "ledamot")], "Siw Frostdahl-Blomqvist yrkar bifall.", [])
+    p.meeting.cover_text = cover
+    p.meeting.entities = [
+        Entity("PERSON", "Frostdahl-Blomqvist Siw", 11, 34),
+        Entity("PERSON", "Frostdahl-Blomqvist\nSiw", 61, 84),
+        Entity("LOC", "Umeå", 90, 94),
+    ]
+    link_people(p)
+    # the list's own order on the cover is no evidence: the sections write "Siw Frostdahl-Blomqvist"
+    assert p.meeting.attendees[0].norm == "Siw Frostdahl-Blomqvist"
+    assert [(e.norm, e.party) for e in p.meeting.entities] == [
+        ("Siw Frostdahl-Blomqvist", "S"), ("Siw Frostdahl-Blomqvist", "S"), (None, None)
+    ]

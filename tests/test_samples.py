@@ -30,6 +30,7 @@ def summary(protocol: Protocol) -> dict[str, Any]:
     return {
         "meeting": [m.organisation, m.body, m.meeting_date, m.place, m.first_item, m.last_item],
         "attendees": [[a.name, a.party, a.role, a.kind, a.replaces] for a in m.attendees],
+        "cover_entities": [[e.label, e.text, e.page, e.party, e.value_num, e.value_date] for e in m.entities],
         "items": [
             {
                 "number": i.number,
@@ -57,6 +58,58 @@ def test_golden_summary(pdf: Path, nlp_blank: Any, update_golden: bool) -> None:
     if update_golden:
         golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_seed_cover_entities(nlp_blank: Any) -> None:
+    """The cover (text before § 76) is tagged too: its place is LOC, its people link to the attendance list."""
+    protocol = tag_protocol(segment(extract(SEED_PDF)), nlp_blank)
+    m = protocol.meeting
+    assert m.cover_text.startswith("Region Västerbotten\n\nProtokoll\n")
+    assert m.cover_text.endswith("Justerande\nÅsa Ågren Wikström")
+    places = [(e.label, e.text, e.start, e.end, e.page, e.source) for e in m.entities if e.label == "LOC"]
+    assert places == [("LOC", "Regionens hus", 121, 134, 1, "rule"), ("LOC", "Umeå", 136, 140, 1, "rule")]
+    # offsets are into the cover text, which starts the document: the page follows from them
+    assert all(m.cover_text[e.start : e.end] == e.text for e in m.entities)
+    assert {protocol.page_at(e.start) for e in m.entities} == {1}
+    # "Justerare<TAB>Åsa Ågren Wikström (M)": the label in the other column is no part of the name
+    people = [(e.text, e.party, e.norm) for e in m.entities if e.label == "PERSON"]
+    assert people[-1] == ("Åsa Ågren Wikström", "M", "Åsa Ågren Wikström")
+    assert len(people) == 7
+    # the stage files round-trip, and an older segment file without the cover fields still loads
+    data = json.loads(json.dumps(protocol.to_dict()))
+    assert Protocol.from_dict(data) == protocol
+    del data["meeting"]["cover_text"], data["meeting"]["entities"]
+    old = Protocol.from_dict(data)
+    assert (old.meeting.cover_text, old.meeting.entities) == ("", [])
+
+
+def test_seed_cover_place_in_the_database(sample_db: Path) -> None:
+    assert rows(
+        sample_db,
+        "SELECT c.label, c.text, c.page, c.start_char, c.end_char, c.source FROM cover_entities c "
+        "JOIN meetings m ON m.id = c.meeting_id JOIN documents d ON d.id = m.document_id "
+        "WHERE d.path LIKE '%region-vasterbotten%' AND c.label = 'LOC' ORDER BY c.start_char",
+    ) == [("LOC", "Regionens hus", 1, 121, 134, "rule"), ("LOC", "Umeå", 1, 136, 140, "rule")]
+    assert rows(
+        sample_db,
+        "SELECT m.body, c.label, count(*) FROM cover_entities c JOIN meetings m ON m.id = c.meeting_id "
+        "GROUP BY m.body, c.label ORDER BY m.body, c.label",
+    ) == [
+        ("Kommunstyrelsen", "DATE", 5), ("Kommunstyrelsen", "LOC", 2), ("Kommunstyrelsen", "PARTY", 13),
+        ("Kommunstyrelsen", "PERSON", 13),
+        ("Regionala utvecklingsnämndens arbetsutskott", "DATE", 2),
+        ("Regionala utvecklingsnämndens arbetsutskott", "LOC", 2),
+        ("Regionala utvecklingsnämndens arbetsutskott", "PARTY", 7),
+        ("Regionala utvecklingsnämndens arbetsutskott", "PERSON", 7),
+    ]
+    # a PERSON on a cover is an attendee (same key as attendees.name_norm), except the members
+    # an ersättare replaced ("Jonna Tingberg (M) ersätter Emma Köster (M)")
+    assert rows(
+        sample_db,
+        "SELECT c.text, c.party, c.norm FROM cover_entities c WHERE c.label = 'PERSON' AND NOT EXISTS "
+        "(SELECT 1 FROM attendees a WHERE a.meeting_id = c.meeting_id AND a.name_norm = c.norm AND a.party = c.party) "
+        "ORDER BY c.text",
+    ) == [("Emma Köster", "M", "Emma Köster"), ("Mikael Dahl", "S", "Mikael Dahl")]
 
 
 def test_seed_meeting_and_item(sample_db: Path) -> None:

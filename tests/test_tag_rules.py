@@ -77,3 +77,27 @@ def test_bare_millions_are_money_only_without_a_following_noun() -> None:
 
 def test_label_set_of_the_rule_component(nlp) -> None:  # type: ignore[no-untyped-def]
     assert nlp.pipe_names[-1] == "protokoll_rules"
+
+
+def test_meeting_place_of_a_cover_is_loc(nlp) -> None:  # type: ignore[no-untyped-def]
+    cover = "Sammanträdesdatum\t2023-05-12\n\nPlats och tid\tRegionens hus, Umeå, kl. 09.00–11.30\n"
+    assert [e for e in ents(nlp, cover) if e[1] == "LOC"] == [
+        ("Regionens hus", "LOC", None, None, None), ("Umeå", "LOC", None, None, None)
+    ]
+    assert [e[:2] for e in ents(nlp, "Sammanträdesplats: Stadshuset, sessionssalen")] == [("Stadshuset", "LOC")]
+    assert [e[:2] for e in ents(nlp, "Plats\tKommunhuset, Björkvik, tisdagen den 12 mars 2024")] == [
+        ("Kommunhuset", "LOC"), ("Björkvik", "LOC"), ("12 mars 2024", "DATE")
+    ]
+    # online meetings name no place; a bare "Plats" without tab or colon is running text;
+    # the justering place is not the meeting place
+    assert ents(nlp, "Plats och tid: Digitalt via Teams") == []
+    assert [e[:2] for e in ents(nlp, "Plats: Stadshuset, Topeliusesplanaden 7 och som e-möte")] == [
+        ("Stadshuset", "LOC"), ("Topeliusesplanaden 7", "LOC")
+    ]
+    assert ents(nlp, "Plats för en ny förskola Norrby är utredd.") == []
+    assert ents(nlp, "Justeringens plats och tid Regionens hus") == []
+
+
+def test_a_tab_separates_columns_not_name_words(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ents(nlp, "Justerare\tÅsa Ågren Wikström (M)")[:1] == [("Åsa Ågren Wikström", "PERSON", "M", None, None)]
+    assert ents(nlp, "Beslutande\tAnna Berg (S), ordförande")[:1] == [("Anna Berg", "PERSON", "S", None, None)]
