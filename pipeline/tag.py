@@ -246,7 +246,7 @@ def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol
         doc._.anchor = meeting.meeting_date
         docs.append(doc)
     done = nlp.pipe(docs, batch_size=batch_size)
-    tagged = [_entities(protocol, doc, offset) for (_text, offset), doc in zip(texts, done, strict=True)]
+    tagged = [_entities(protocol, doc, text, offset) for (text, offset), doc in zip(texts, done, strict=True)]
     meeting.entities = tagged[0]
     for section, entities in zip(sections, tagged[1:], strict=True):
         section.entities = entities
@@ -256,12 +256,15 @@ def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol
     return protocol
 
 
-def _entities(protocol: Protocol, doc: Any, offset: int) -> list[Entity]:
-    """The entities of a tagged text (a section, or the cover) that starts at ``offset`` in the document."""
+def _entities(protocol: Protocol, doc: Any, text: str, offset: int) -> list[Entity]:
+    """The entities of a tagged ``text`` (a section, or the cover) that starts at ``offset`` in the document.
+
+    ``text`` is passed in because ``doc.text`` joins every token again on each access.
+    """
     return [
         Entity(
             label=ent.label_,
-            text=doc.text[ent.start_char : ent.end_char],
+            text=text[ent.start_char : ent.end_char],
             start=ent.start_char,
             end=ent.end_char,
             page=protocol.page_at(offset + ent.start_char),

