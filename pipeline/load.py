@@ -116,7 +116,7 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
     vote_ids = sa.select(db.votes.c.id).where(db.votes.c.item_id.in_(item_ids))
     conn.execute(sa.delete(db.vote_members).where(db.vote_members.c.vote_id.in_(vote_ids)))
-    for table in (db.votes, db.proposals, db.reservations, db.protocol_notes):
+    for table in (db.votes, db.proposals, db.reservations, db.protocol_notes, db.recusals):
         conn.execute(sa.delete(table).where(table.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.entities).where(db.entities.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.recipients).where(db.recipients.c.item_id.in_(item_ids)))
@@ -224,7 +224,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
 def _insert_decisions(
     conn: Connection, doc: Protocol, item_ids: dict[int, int], section_ids: dict[tuple[int, int], int]
 ) -> None:
-    """Proposals, votes with their members, reservations and protocol notes of one protocol."""
+    """Proposals, votes with their members, reservations, protocol notes and recusals of one protocol."""
     found = doc.decisions
 
     def where(item_number: int, position: int) -> dict[str, int | None]:
@@ -245,6 +245,15 @@ def _insert_decisions(
         ]
         if rows:
             conn.execute(sa.insert(table), rows)
+    rows = [
+        {"item_id": item_ids[r.item_number], "section_id": section_ids.get((r.declared_in or r.item_number, r.section_position)),
+         "person": r.person, "party": r.party, "reason": r.reason, "for_item_number": r.for_item_number,
+         "text": r.text, "page": r.page}
+        for r in found.recusals
+        if r.item_number in item_ids
+    ]
+    if rows:
+        conn.execute(sa.insert(db.recusals), rows)
     for v in found.votes:
         if v.item_number not in item_ids:
             continue

@@ -340,18 +340,49 @@ class Stance:
 
 
 @dataclass
+class Recusal:
+    """A jäv declaration: a person who does not take part in an item because of a conflict of interest.
+
+    ``item_number`` is the item the jäv concerns. A declaration written in another item
+    (``Anmälan av jäv``, § 600: ``X (M) anmäler jäv under paragraf 625``) names the item in
+    ``for_item_number``; the row belongs to that item when the protocol has it (``declared_in``
+    then says where it was written, so that ``section_position`` can be found), else to the
+    item it was written in.
+    """
+
+    item_number: int
+    section_position: int
+    person: str
+    party: str | None
+    reason: str | None
+    text: str
+    page: int | None = None
+    for_item_number: int | None = None  # the § a declaration names ("under paragraf 625")
+    declared_in: int | None = None  # the item it was written in, when that is not ``item_number``
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recusal:
+        return cls(**data)
+
+
+@dataclass
 class Decisions:
     """Everything ``extract_decisions`` found in one protocol."""
 
     proposals: list[Proposal] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
+    recusals: list[Recusal] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "proposals": [p.to_dict() for p in self.proposals],
             "votes": [v.to_dict() for v in self.votes],
             "stances": [s.to_dict() for s in self.stances],
+            "recusals": [r.to_dict() for r in self.recusals],
         }
 
     @classmethod
@@ -360,6 +391,7 @@ class Decisions:
             proposals=[Proposal.from_dict(p) for p in data.get("proposals", [])],
             votes=[Vote.from_dict(v) for v in data.get("votes", [])],
             stances=[Stance.from_dict(s) for s in data.get("stances", [])],
+            recusals=[Recusal.from_dict(r) for r in data.get("recusals", [])],
         )
 
 

@@ -4,8 +4,8 @@ Usage: python scripts/eval_corpus.py [--shared ../shared] [--no-ocr] [--markdown
 
 Per file: pages and pages OCR'd, the paragraphs expected (tests/data/corpus_expected.json:
 the range the cover page declares for the PDFs, the § headings for the texts) against the
-items found (missing / extra), attendees, proposals, votes (with warnings) and
-reservations/notes. The corpus itself is never committed.
+items found (missing / extra), attendees, proposals, votes (with warnings),
+reservations/notes and recusals (jäv). The corpus itself is never committed.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def evaluate(shared: Path, ocr: bool) -> list[dict[str, object]]:
                 "votes": len(votes),
                 "vote_warnings": sum(v.warning is not None for v in votes),
                 "stances": len(protocol.decisions.stances),
+                "recusals": len(protocol.decisions.recusals),
                 "seconds": round(time.perf_counter() - started, 1),
             })
     return rows
@@ -63,7 +64,7 @@ def evaluate(shared: Path, ocr: bool) -> list[dict[str, object]]:
 
 COLUMNS = ["file", "type", "pages", "ocr_pages", "repaired_pages", "expected", "found", "missing", "extra",
            "titled", "case_numbers", "attendees", "proposals", "proposals_with_party", "votes", "vote_warnings",
-           "stances", "seconds"]
+           "stances", "recusals", "seconds"]
 
 
 def markdown(rows: list[dict[str, object]]) -> str:

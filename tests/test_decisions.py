@@ -7,22 +7,27 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import ocr
 from pipeline.decisions import (
     Decisions,
     Proposal,
+    Recusal,
     Stance,
     Vote,
     VoteMember,
     check_meeting_size,
     extract_decisions,
     item_decisions,
+    item_references,
     proposal_kind,
     proposals_in,
+    recusal_reason,
+    recusals_in,
     stances_in,
     votes_in,
 )
-from pipeline.types import Item, Protocol, Section
-from tests.conftest import BJORKVIK_PDF, CORPUS_TXT, ROOT, SEED_PDF, corpus_files
+from pipeline.types import Item, Meeting, PageInfo, Protocol, Section
+from tests.conftest import BJORKVIK_PDF, CORPUS_PDF, CORPUS_TXT, ROOT, SEED_PDF, corpus_files
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -542,3 +547,168 @@ def test_earlier_vote_in_background_is_no_vote() -> None:
     assert votes_in(headed, 1) == []
     untitled = Section(1, "other", None, text, 1, 1, 0)
     assert [(v.ja, v.nej) for v in votes_in(untitled, 1)] == [(40, 30)]  # text before any heading is read
+
+
+# ---------------------------------------------------------------- recusals (jäv)
+
+
+def test_bjorkvik_recusal(bjorkvik: Decisions) -> None:
+    assert bjorkvik.recusals == [
+        Recusal(49, 1, "Peter Wallin", "M", None, "Peter Wallin (M) anmäler jäv och deltar inte i handläggningen.", page=5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("jav", "Hampus Magnusson (M) deltar inte i handläggningen av ärendet på grund av jäv.",
+         [("Hampus Magnusson", "M", None, None)]),
+        ("jav", "Marina Johansson (S), Ann Catrine Fogelgren (L) och Emmyly Bönfors (C) deltar inte i\n"
+                "handläggningen av ärendet på grund av jäv.",
+         [("Marina Johansson", "S", None, None), ("Ann Catrine Fogelgren", "L", None, None),
+          ("Emmyly Bönfors", "C", None, None)]),
+        ("beslut", "Hampus Magnusson (M) anmäler jäv under paragraf 625: Bidrag till samt översyn av\n"
+                   "enskilda vägar i Göteborgs Stad.",
+         [("Hampus Magnusson", "M", None, 625)]),
+        ("beslut", "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet "
+                   "under behandlingen av ärendet.\nStadsdirektörens förslag godkändes.",
+         [("Marlene Lindgren", None, "närstående i familjekretsen", None)]),
+        ("jav", "Lars Nyström (M) anmäler jäv och deltar inte i handläggningen.", [("Lars Nyström", "M", None, None)]),
+        ("beslut", "Anna Berg (S) anmäler jäv och lämnar sammanträdet.", [("Anna Berg", "S", None, None)]),
+        ("jav", "På grund av jäv deltar inte Per Persson (C) i handläggningen.", [("Per Persson", "C", None, None)]),
+        ("beslut", "På grund av jäv deltar inte Per Persson (C) i handläggningen.", [("Per Persson", "C", None, None)]),
+        ("beslut", "Jäv anmäldes av Per Persson (c) och Anna Berg (S).",
+         [("Per Persson", "C", None, None), ("Anna Berg", "S", None, None)]),
+        ("beslut", "Per Persson (C) anmäler jäv på grund av släktskap och lämnar sammanträdet.",
+         [("Per Persson", "C", "släktskap", None)]),
+        ("other", "Ledamoten Marlene Lindgren anmälde jäv (närstående) och deltog inte i beslutet.",
+         [("Marlene Lindgren", None, "närstående", None)]),
+        ("beslut", "Per Persson (C) anmäler jäv i §§ 12-13 och lämnar sammanträdet.",
+         [("Per Persson", "C", None, 12), ("Per Persson", "C", None, 13)]),
+        ("jav", "Anna Berg (S) deltar inte i beslutet.", [("Anna Berg", "S", None, None)]),  # the heading says why
+        # no jäv: nobody named, a negation, a party group, not taking part without saying jäv
+        ("jav", "Ingen jäv anmäldes.", []),
+        ("beslut", "Inga jäv anmäldes.", []),
+        ("beslut", "Ingen anmälde jäv.", []),
+        ("beslut", "Ordföranden Anna Berg (S) frågar om någon anmäler jäv. Ingen jäv anmäldes.", []),
+        ("beslut", "Anna Berg (S) anmäler inte jäv.", []),
+        ("beslut", "Ledamöterna från SD anmäler jäv.", []),
+        ("beslut", "Anna Berg (S) deltar inte i beslutet.", []),
+        ("protokollsanteckning", "Ledamöterna från KD deltar inte i beslutet.", []),
+        ("beslut", "Esa Högnäsbacka och Peter Sjöblom avlägsnade sig från mötet kl. 19.54.", []),
+        ("sammanfattning", "Anna Berg (S) anmälde jäv när nämnden behandlade ärendet 2022.", []),
+    ],
+)
+def test_recusal_phrasings(kind: str, text: str, expected: list[tuple[str, str | None, str | None, int | None]]) -> None:
+    found = recusals_in(sec(kind, text), 1)
+    assert [(r.person, r.party, r.reason, r.for_item_number) for r in found] == expected
+
+
+def test_recusal_text_is_the_sentence() -> None:
+    text = ("Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet\n"
+            "under behandlingen av ärendet.\nStadsdirektörens förslag godkändes. Paragrafen förklarades omedelbart justerad.")
+    (r,) = recusals_in(sec("beslut", text, position=3), 38)
+    assert r == Recusal(38, 3, "Marlene Lindgren", None, "närstående i familjekretsen",
+                        "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet "
+                        "under behandlingen av ärendet.")
+
+
+def test_recusal_reason_and_item_references() -> None:
+    assert recusal_reason("X (M) deltar inte i handläggningen av ärendet på grund av jäv.") is None
+    assert recusal_reason("X (M) anmäler jäv (§ 12) och lämnar sammanträdet.") is None
+    assert recusal_reason("X (M) anmäler jäv på grund av att han är styrelseledamot i bolaget och deltar inte.") == (
+        "han är styrelseledamot i bolaget")
+    assert recusal_reason("X anmälde jäv, orsak: jäv enligt förvaltningslagen 28 § 1 punkten.") == (
+        "jäv enligt förvaltningslagen 28 § 1 punkten")
+    assert item_references("anmäler jäv under paragraf 625: Bidrag till samt översyn") == [625]
+    assert item_references("anmäler jäv i § 12 och 14") == [12, 14]
+    assert item_references("anmäler jäv vid behandlingen av ärende 7.") == [7]
+    assert item_references("anmäler jäv i ärendet KS 2024/123") == []
+
+
+def test_recusal_in_jav_section_and_beslut_is_one_row() -> None:
+    jav = sec("jav", "Mats Olofsson (SD) deltar inte i handläggningen på grund av jäv.", 5)
+    beslut = sec("beslut", "Kommunstyrelsen bifaller förslaget.\nMats Olofsson (SD) anmäler jäv och lämnar sammanträdet.", 3)
+    found = item_decisions(item(9, beslut, jav))
+    assert [(r.section_position, r.person, r.party) for r in found.recusals] == [(5, "Mats Olofsson", "SD")]
+    assert found.stances == []
+
+
+def _protocol(*items: Item) -> Protocol:
+    return Protocol(path="p.txt", sha256="0", size=0, page_count=2, doc_type="protokoll", meeting=Meeting(),
+                    items=list(items), pages=[PageInfo(1, 1, True), PageInfo(2, 1, True)],
+                    page_map=[[1, 0, 100], [2, 100, 400]])
+
+
+def test_declaration_at_the_start_of_the_meeting_moves_to_its_item() -> None:
+    declared = Section(1, "beslut", "Beslut", "Hampus Magnusson (M) anmäler jäv under paragraf 625: Bidrag till\n"
+                       "vägar.\nAnna Berg (S) anmäler jäv i § 630 på grund av släktskap.\n"
+                       "Per Persson (C) anmäler jäv i §§ 998 och 999.", 1, 1, 10)
+    # the page map says the document's characters 100-399 are page 2: the section starts at 10, Per Persson's
+    # sentence at 130
+    own = Section(4, "jav", "Jäv", "Hampus Magnusson (M) deltar inte i handläggningen av ärendet på grund av jäv.",
+                  2, 2, 150)
+    protocol = _protocol(
+        Item(600, "Anmälan av jäv vid sammanträdet", None, 1, 1, [declared]),
+        Item(625, "Bidrag till vägar", None, 2, 2, [own]),
+        Item(630, "Taxa", None, 2, 2, []),
+    )
+    assert extract_decisions(protocol).recusals == [
+        # §§ 998 and 999 are not in this protocol: the rows stay where they were written, with the numbers kept
+        Recusal(600, 1, "Per Persson", "C", None, "Per Persson (C) anmäler jäv i §§ 998 och 999.", page=2,
+                for_item_number=998),
+        Recusal(600, 1, "Per Persson", "C", None, "Per Persson (C) anmäler jäv i §§ 998 och 999.", page=2,
+                for_item_number=999),
+        # declared in § 600 and again in § 625's Jäv section: one row, § 625's own
+        Recusal(625, 4, "Hampus Magnusson", "M", None,
+                "Hampus Magnusson (M) deltar inte i handläggningen av ärendet på grund av jäv.", page=2),
+        Recusal(630, 1, "Anna Berg", "S", "släktskap", "Anna Berg (S) anmäler jäv i § 630 på grund av släktskap.",
+                page=1, for_item_number=630, declared_in=600),
+    ]
+
+
+def test_recusals_round_trip(bjorkvik: Decisions) -> None:
+    again = Decisions.from_dict(json.loads(json.dumps(bjorkvik.to_dict())))
+    assert again.recusals == bjorkvik.recusals
+    assert Decisions.from_dict({"proposals": [], "votes": [], "stances": []}).recusals == []  # stage files of before
+
+
+@pytest.mark.corpus
+def test_goteborg_recusals(goteborg: dict[str, tuple[Protocol, Decisions]]) -> None:
+    rows = {
+        name: [(r.item_number, r.person, r.party, r.reason, r.for_item_number, r.declared_in, r.page) for r in d.recusals]
+        for name, (_p, d) in goteborg.items()
+    }
+    assert rows == {
+        "goteborg_kf-2023-06-08": [],
+        "goteborg_kf-2025-05-22": [
+            (273, "Hampus Magnusson", "M", None, None, None, 17),
+            (276, "Marina Johansson", "S", None, None, None, 20),
+            (276, "Ann Catrine Fogelgren", "L", None, None, None, 20),
+            (276, "Emmyly Bönfors", "C", None, None, None, 20),
+        ],
+        # "Hampus Magnusson (M) anmäler jäv under paragraf 625" (§ 600) and § 625's own Jäv section: one row
+        "goteborg_ks-2024-08-28": [(625, "Hampus Magnusson", "M", None, None, None, 1)],
+        # § 270: "Ingen av kommunstyrelsens ledamöter eller ersättare ansåg sig förhindrad att delta"
+        "goteborg_ks-2026-04-22": [],
+    }
+    _p, kf = goteborg["goteborg_kf-2025-05-22"]
+    assert [r.text for r in kf.recusals] == [
+        "Hampus Magnusson (M) deltar inte i handläggningen av ärendet på grund av jäv.",
+    ] + ["Marina Johansson (S), Ann Catrine Fogelgren (L) och Emmyly Bönfors (C) deltar inte i handläggningen av "
+         "ärendet på grund av jäv."] * 3
+
+
+@pytest.mark.corpus
+@pytest.mark.ocr
+@pytest.mark.slow
+@pytest.mark.skipif(not ocr.ocr_available(), reason="tesseract-ocr with Swedish data is not installed")
+def test_nykarleby_recusal_on_an_ocr_page() -> None:
+    """Page 80's text layer is garbage (``MarlenenLindgrennanmäldenjäv``): the sentence comes from OCR."""
+    (path,) = corpus_files(CORPUS_PDF, "nykarleby_personalsektionen_protokoll_29_05_2023_*.pdf")
+    found = segmented(path).decisions
+    assert found.recusals == [
+        Recusal(38, 3, "Marlene Lindgren", None, "närstående i familjekretsen",
+                "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet under "
+                "behandlingen av ärendet.", page=80),
+    ]

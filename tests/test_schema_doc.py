@@ -17,10 +17,10 @@ def doc_queries() -> list[str]:
 
 def test_every_documented_query_runs(sample_db: Path) -> None:
     queries = doc_queries()
-    assert len(queries) == 10
+    assert len(queries) == 11
     with sqlite3.connect(sample_db) as conn:
         results = [conn.execute(sql).fetchall() for sql in queries]
-    meetings, decisions, people, money, recipients, parties, reserved, unequal, places, failed = results
+    meetings, decisions, people, money, recipients, parties, reserved, recused, unequal, places, failed = results
     assert meetings == [
         ("Region Västerbotten", "Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", 1),
         ("Björkviks kommun", "Kommunstyrelsen", "2024-03-12", 5),
@@ -35,6 +35,10 @@ def test_every_documented_query_runs(sample_db: Path) -> None:
     assert recipients[:2] == [("Kommunstyrelsen", 47, "Barn- och utbildningsnämnden"), ("Kommunstyrelsen", 47, "Ekonomiavdelningen")]
     assert parties == [("S", 5), ("M", 4), ("C", 2), ("SD", 2), ("BP", 1), ("KD", 1), ("V", 1)]
     assert reserved == [("M", 2), ("SD", 1)]
+    assert recused == [
+        ("2024-03-12", 49, "Revidering av taxa för bygglov och tillsyn enligt plan- och bygglagen", "Peter Wallin", "M",
+         None, 5),
+    ]
     assert unequal == []
     assert places == [
         ("Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", "Regionens hus", 1),
