@@ -416,9 +416,10 @@ class _NoBar:
     "--shared", type=click.Path(file_okay=False, path_type=Path), envvar="PROTOKOLL_SHARED",
     default=Path("../shared"), show_default=True, help="Folder the gold file names are relative to.",
 )
+@click.option("--split", default=None, help="Only passages of this split (dev, blind, blind3); default all.")
 @click.option("--errors", default=0, show_default=True, help="Also print up to N errors on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a Markdown table.")
-def evaluate(model: str | None, gold: Path, shared: Path, errors: int, as_json: bool) -> None:
+def evaluate(model: str | None, gold: Path, shared: Path, split: str | None, errors: int, as_json: bool) -> None:
     """Per-label precision, recall and F1 of the tag stage on the protocol gold set."""
     import json
 
@@ -428,12 +429,13 @@ def evaluate(model: str | None, gold: Path, shared: Path, errors: int, as_json: 
     if not shared.is_dir():
         raise click.BadParameter(f"{shared} not found", param_hint="--shared")
     nlp = _nlp(model)
-    scores = evaluate_gold(nlp, gold, shared)
+    scores = evaluate_gold(nlp, gold, shared, split=split)
     table = scores.table(list(ENTITY_LABELS))
     if as_json:
         click.echo(json.dumps(table, indent=2))
     else:
-        click.echo(format_table(f"Protocol gold set, full tag pipeline ({nlp.meta['protokoll_model']})", table))
+        part = f", split {split}" if split else ""
+        click.echo(format_table(f"Protocol gold set{part}, full tag pipeline ({nlp.meta['protokoll_model']})", table))
     for kind, label, text in scores.errors[:errors]:
         click.echo(f"{kind}\t{label}\t{text}", err=True)
 

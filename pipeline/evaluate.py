@@ -86,11 +86,14 @@ def _overlaps(s: int, e: int, ranges: list[list[int]]) -> bool:
     return any(s < b and a < e for a, b in ranges)
 
 
-def evaluate_gold(nlp: Any, gold_path: Path, shared: Path, labels: list[str] | None = None) -> Scores:
-    """Score the tagging pipeline ``nlp`` on the gold set."""
+def evaluate_gold(nlp: Any, gold_path: Path, shared: Path, labels: list[str] | None = None,
+                  split: str | None = None) -> Scores:
+    """Score the tagging pipeline ``nlp`` on the gold set (only passages of ``split`` if given)."""
     labels = labels or list(ENTITY_LABELS)
     scores = Scores()
     for rec, text in load_gold(gold_path, shared):
+        if split is not None and rec.get("split") != split:
+            continue
         ignore = rec.get("ignore", [])
         doc = nlp.make_doc(text)
         doc._.anchor = rec.get("meeting_date")

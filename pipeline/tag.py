@@ -64,8 +64,15 @@ NOT_NAME_WORDS = {
 ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|verket|kontor|fullmäktige|utskott)", re.I)
 # Party codes standing alone: "Yrkande från V, S och MP", "Ledamöterna för SD", "(S)-gruppen"
 PARTY_CODES_RE = "|".join(sorted(PARTIES, key=len, reverse=True))
+# A code counts after "från", "för", "till", "av", "yttrande", a comma or "och", and only when
+# what follows ends the list or the clause: punctuation, a line end, "och", or a word that
+# goes on with the party as subject or object ("från SD i kommunstyrelsen", "från M avslås",
+# "för D på 25 %", "ledamöterna från KD inte deltar").
 PARTY_LIST_RE = re.compile(
-    rf"(?:(?<=\bfrån\s)|(?<=\bför\s)|(?<=,\s)|(?<=\soch\s)|(?<=\bav\s))(?P<code>{PARTY_CODES_RE})(?=\s*(?:,|och\b|den\b|$|\.|:|;|\s+(?:reserverar|yrkar|antecknar|deltar|röstar|lämnar|särskilt)))"
+    rf"(?:(?<=\bfrån\s)|(?<=\bför\s)|(?<=\btill\s)|(?<=,\s)|(?<=\soch\s)|(?<=\bav\s)|(?<=\b[yY]ttrande\s))"
+    rf"(?P<code>{PARTY_CODES_RE})"
+    r"(?=[ \t]*(?:[,.:;)”\"’]|\n|$)|\s+(?:och|den|i|inte|angående|avslås|bifalls|på|om|har|reserverar|yrkar"
+    r"|antecknar|deltar|röstar|lämnar|särskilt)\b)"
 )
 # The meeting place on a cover: "Plats och tid<TAB>Regionens hus, Umeå, kl. 09.00–11.30". A bare
 # "Plats" or "Lokal" is a label only with a tab or a colon after it ("Plats för ..." is running text).
@@ -219,10 +226,72 @@ def _rules_component(doc: Any) -> Any:
         span._.rule = True
         rules.append(span)
     taken = [(s.start, s.end) for s in rules]
-    model_ents = [e for e in doc.ents
+    model_ents = [_trimmed(e) for e in doc.ents
                   if e.label_ in ENTITY_LABELS and not any(e.start < b and a < e.end for a, b in taken)]
-    doc.ents = filter_spans(rules + model_ents)
+    doc.ents = filter_spans(rules + [e for e in model_ents if e is not None])
+    places = listed_places(doc)
+    if places:
+        exact = {(p.start, p.end) for p in places}
+        kept = [e for e in doc.ents if (e.start, e.end) not in exact]
+        for span in places:
+            span._.rule = True
+        doc.ents = sorted([*kept, *places], key=lambda e: e.start)
     return doc
+
+
+def _trimmed(ent: Any) -> Any:
+    """A model span without the line-break tokens it may take in at either end ("Kilsgatan\\n"); None if nothing is left."""
+    from spacy.tokens import Span
+
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].is_space:
+        start += 1
+    while end > start and ent.doc[end - 1].is_space:
+        end -= 1
+    if start == end:
+        return None
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(ent.doc, start, end, label=ent.label_)
+
+
+def listed_places(doc: Any) -> list[Any]:
+    """LOC spans for listed places (``pipeline/data/places_sv.txt``).
+
+    The model knows municipalities and the places it was trained on, but not every
+    district, lake or arena ("Gullbergsvass", "Mjörn", "Scandinavium"). A listed name
+    (case as written, whole tokens, also in the genitive) becomes a LOC where no
+    entity is yet, or where the model found exactly that span under another label
+    ("Mjörn" as PERSON). It never cuts into a longer entity or a rule's span, so
+    "Lindholmen Science Park AB" found as ORG stays ORG.
+    """
+    from spacy.tokens import Span
+
+    index = places_index()
+    words_at = [t for t in doc if not t.is_space]  # a name may run over a line break
+    out: list[Any] = []
+    p = 0
+    while p < len(words_at):
+        text = words_at[p].text
+        candidates = (index.get(text) or index.get(text[:-1])) if text[:1].isupper() else None
+        match = None
+        for words in candidates or ():
+            q = p + len(words)
+            if q > len(words_at):
+                continue
+            start, end = words_at[p].i, words_at[q - 1].i + 1
+            *head, last = words
+            if (all(words_at[p + k].text == w for k, w in enumerate(head))
+                    and words_at[q - 1].text in (last, last + "s")
+                    and _free_or_exact_model_span(doc, start, end)):
+                match = (start, end, q)
+                break
+        if match is None:
+            p += 1
+        else:
+            out.append(Span(doc, match[0], match[1], label="LOC"))
+            p = match[2]
+    return out
 
 
 def tag(protocols: Iterable[Protocol], nlp: Any, batch_size: int = 64) -> Iterable[Protocol]:
@@ -277,6 +346,26 @@ def _entities(protocol: Protocol, doc: Any, text: str, offset: int) -> list[Enti
         for ent in doc.ents
         if ent.label_ in ENTITY_LABELS
     ]
+
+
+def _free_or_exact_model_span(doc: Any, start: int, end: int) -> bool:
+    """No entity on tokens ``start:end``, or exactly one model (not rule) entity with those bounds."""
+    over = [e for e in doc.ents if e.start < end and start < e.end]
+    return not over or (len(over) == 1 and (over[0].start, over[0].end) == (start, end) and not over[0]._.rule)
+
+
+@lru_cache(maxsize=1)
+def places_index() -> dict[str, list[tuple[str, ...]]]:
+    """Listed places by first word, longest name first: {"Gamla": [("Gamla", "Ullevi"), ...]}."""
+    path = Path(__file__).resolve().parent / "data" / "places_sv.txt"
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words = tuple(line.split())
+        if words and not line.startswith("#"):
+            index.setdefault(words[0], []).append(words)
+    for names in index.values():
+        names.sort(key=len, reverse=True)
+    return index
 
 
 @lru_cache(maxsize=1)

@@ -115,8 +115,8 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
     lines = {f.stem: f.read_text(encoding="utf-8").splitlines() for f in out.glob("*.jsonl")}
     assert {k: len(v) for k, v in lines.items() if k != "schema_migrations"} == {
         "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
-        "entities": 108, "cover_entities": 51, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
-        "protocol_notes": 1, "runs": 1, "document_paths": 2,
+        "entities": 110, "cover_entities": 51, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
+        "protocol_notes": 1, "recusals": 1, "runs": 1, "document_paths": 2,
     }
     first_item = json.loads(lines["items"][0])
     assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
@@ -152,11 +152,14 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == (
         "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, "
-        "0009_people, 0010_cover_entities\n"
+        "0009_people, 0010_cover_entities, 0011_recusals\n"
     )
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 10
-    # the table is there, empty: documents imported before get cover entities when imported again (--force)
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 11
+    # the tables are there, empty: documents imported before get cover entities and recusals when
+    # imported again (--force)
     assert scalar(str(db), "SELECT count(*) FROM cover_entities") == 0
+    assert scalar(str(db), "SELECT count(*) FROM recusals") == 0
+    assert scalar(str(db), "SELECT count(*) FROM recusals_by_item") == 0
     assert scalar(str(db), "SELECT count(*) FROM document_paths") == 3
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
@@ -224,3 +227,69 @@ def test_decision_chain_tables(db_url: str, tmp_path: Path) -> None:
         (None, "SD"), ("Lars Nyström", "M"), ("Peter Wallin", "M")
     ]
     assert q("SELECT person, party FROM protocol_notes") == [("Helena Forsberg", "BP")]
+
+
+JAV_TEXT = """Björkviks kommun
+Protokoll
+Kommunstyrelsen
+Sammanträdesdatum 2024-05-14
+
+§ 60 Anmälan av jäv
+Beslut
+
+Lars Nyström (M) anmäler jäv under paragraf 62: Markanvisning för kvarteret Smeden.
+Anna Berg (S) anmäler jäv i § 75 på grund av släktskap.
+
+§ 61 Val av justerare
+Beslut
+
+Erik Sandberg (C) utses att justera protokollet.
+
+§ 62 Markanvisning för kvarteret Smeden
+Dnr KS 2024/40
+
+Beslut
+
+Kommunstyrelsen godkänner markanvisningen.
+
+Jäv
+
+Lars Nyström (M) deltar inte i handläggningen av ärendet på grund av jäv.
+"""
+
+
+def test_recusals_land_once_and_are_replaced_not_doubled(db_url: str, tmp_path: Path) -> None:
+    jav = tmp_path / "bjorkvik-ks-2024-05-14.txt"
+    jav.write_text(JAV_TEXT, encoding="utf-8")
+    q = lambda sql: [tuple(r.values()) for r in json.loads(run("query", sql, "--db", db_url, "--format", "json").stdout)]  # noqa: E731
+    rows = (
+        "SELECT m.meeting_date, i.number, r.person, r.party, r.reason, r.for_item_number, r.text, r.page, "
+        "s.kind AS read_from, si.number AS read_in "
+        "FROM recusals r JOIN items i ON i.id = r.item_id JOIN meetings m ON m.id = i.meeting_id "
+        "JOIN sections s ON s.id = r.section_id JOIN items si ON si.id = s.item_id "
+        "ORDER BY m.meeting_date, i.number, r.id"
+    )
+    expected = [
+        ("2024-03-12", 49, "Peter Wallin", "M", None, None, "Peter Wallin (M) anmäler jäv och deltar inte i handläggningen.",
+         5, "jav", 49),
+        # § 75 is not in that protocol: the row stays in § 60, where it was written, with the number kept
+        ("2024-05-14", 60, "Anna Berg", "S", "släktskap", 75, "Anna Berg (S) anmäler jäv i § 75 på grund av släktskap.",
+         1, "beslut", 60),
+        # declared in § 60 and again in § 62's Jäv section: one row, in § 62
+        ("2024-05-14", 62, "Lars Nyström", "M", None, None,
+         "Lars Nyström (M) deltar inte i handläggningen av ärendet på grund av jäv.", 1, "jav", 62),
+    ]
+    assert ingest(db_url, tmp_path, str(RAW), str(jav)).exit_code == 0
+    assert q(rows) == expected
+    assert ingest(db_url, tmp_path, str(RAW), str(jav)).exit_code == 0  # unchanged: nothing written
+    assert ingest(db_url, tmp_path, "--force", str(RAW), str(jav)).exit_code == 0  # replaced: old rows deleted first
+    assert q(rows) == expected
+    assert scalar(db_url, "SELECT count(*) FROM recusals") == 3
+    jav.write_text(JAV_TEXT.replace("Anna Berg (S) anmäler jäv i § 75 på grund av släktskap.\n", ""), encoding="utf-8")
+    assert ingest(db_url, tmp_path, str(jav)).exit_code == 0  # a new version of the file replaces its rows
+    assert q("SELECT person FROM recusals ORDER BY id") == [("Peter Wallin",), ("Lars Nyström",)]
+    assert q("SELECT meeting_date, number, title, person, party, reason, page FROM recusals_by_item "
+             "ORDER BY meeting_date, number") == [
+        ("2024-03-12", 49, "Revidering av taxa för bygglov och tillsyn enligt plan- och bygglagen", "Peter Wallin", "M", None, 5),
+        ("2024-05-14", 62, "Markanvisning för kvarteret Smeden", "Lars Nyström", "M", None, 1),
+    ]

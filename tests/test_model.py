@@ -63,6 +63,14 @@ def test_misc_is_dropped_and_vectors_are_looked_up_in_lower_case(nlp: Any) -> No
     assert [(e.text, e.label_) for e in doc.ents] == [("Malmö", "LOC")]
 
 
+def test_listed_place_replaces_the_same_span_and_trailing_line_breaks_are_cut(nlp: Any) -> None:
+    text = "Lindholmen Science Park AB flyttar till Lindholmen.\nDetaljplan vid Kilsgatan\ninom stadsdelen."
+    doc = nlp(text)
+    found = [(e.text, e.label_) for e in doc.ents]
+    assert ("Lindholmen Science Park AB", "ORG") in found and ("Lindholmen", "LOC") in found
+    assert all(e.text == e.text.strip() for e in doc.ents)
+
+
 def test_model_names_people_without_a_party(nlp: Any) -> None:
     doc = nlp.make_doc("Ordförande frågar om arbetsutskottet bifaller Richard Carstedts förslag.")
     doc._.anchor = "2023-05-12"

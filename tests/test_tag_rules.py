@@ -54,6 +54,39 @@ def test_party_codes_in_lists(nlp) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Hon yrkar bifall till förslaget från M, D, L, KD och SD i\nkommunstyrelsen.", ["M", "D", "L", "KD", "SD"]),
+        ("Yrkandet från M, D, L och KD avslås.", ["M", "D", "L", "KD"]),
+        ("Jonas Bergstedt förordnas som politisk sekreterare för D på 25 % av heltid.", ["D"]),
+        ("Kalle Bäck anmäler att ledamöterna från KD inte deltar i beslutet.", ["KD"]),
+        ("Yrkande från SD angående undersökningen.", ["SD"]),
+        ("Nej för bifall till tilläggsyrkandet från\nSD”.", ["SD"]),
+        ("Yttrande KD, M, D och L den 27 augusti 2024.", ["KD", "M", "D", "L"]),
+        ("Han yrkar bifall till yrkande till V, S och MP\nden 5 december 2025.", ["V", "S", "MP"]),
+        # not a party: the letter is a name, a label or a grade, and no list or clause ends after it
+        ("Bilaga till S 2024/12 och för C-uppsatsen, enligt punkt L i avtalet från M Sverige AB.", []),
+    ],
+)
+def test_party_codes_standing_alone(nlp, text: str, codes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [e[0] for e in ents(nlp, text, "2025-12-10") if e[1] == "PARTY"] == codes
+
+
+def test_listed_places_fill_gaps_but_never_cut_into_an_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Vattnet från Mjörns vattentäkt, renoveringen av Gamla\nUllevi och Ullevi, "
+            "Hisingen Kraft AB och Lars Hisingen (S) i Gullbergsvass.")
+    assert [(e[0], e[1]) for e in ents(nlp, text)] == [
+        ("Mjörns", "LOC"),
+        ("Gamla\nUllevi", "LOC"),  # the longest listed name, over a line break
+        ("Ullevi", "LOC"),
+        ("Hisingen", "LOC"),  # rules only: nothing found "Hisingen Kraft AB" (the model would)
+        ("Lars Hisingen", "PERSON"),  # a rule span is never cut into
+        ("S", "PARTY"),
+        ("Gullbergsvass", "LOC"),
+    ]
+
+
 def test_money_percent_and_dates(nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Kostnaderna minskar med 8 miljoner kronor, ca 7 miljoner kronor och 140 tkr, högst 50 procent "
@@ -94,7 +127,7 @@ def test_meeting_place_of_a_cover_is_loc(nlp) -> None:  # type: ignore[no-untype
     assert [e[:2] for e in ents(nlp, "Plats: Stadshuset, Topeliusesplanaden 7 och som e-möte")] == [
         ("Stadshuset", "LOC"), ("Topeliusesplanaden 7", "LOC")
     ]
-    assert ents(nlp, "Plats för en ny förskola Norrby är utredd.") == []
+    assert ents(nlp, "Plats för en ny förskola Tallbo är utredd.") == []
     assert ents(nlp, "Justeringens plats och tid Regionens hus") == []
 
 

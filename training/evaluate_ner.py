@@ -152,14 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_gold:
         counts = eval_gold(nlp, args.gold, args.shared, labels)
         result["protocol_gold"] = counts.table(labels)
-        for split in ("dev", "blind"):
+        for split in ("dev", "blind", "blind3"):
             result[f"protocol_gold_{split}"] = eval_gold(nlp, args.gold, args.shared, labels, split).table(labels)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         names = {"corpus_test": "Swedish NER corpus, test_corpus.txt", "protocol_gold": "Protocol gold set (all)",
                  "protocol_gold_dev": "Protocol gold set, dev part (seen while developing)",
-                 "protocol_gold_blind": "Protocol gold set, blind part (never used for tuning)"}
+                 "protocol_gold_blind": "Protocol gold set, blind part (annotated before any model ran on it)",
+                 "protocol_gold_blind3": "Protocol gold set, blind3 part (annotated after the last change, never used)"}
         print("\n\n".join(format_table(names.get(k, k), v) for k, v in result.items()))
     if args.errors and not args.skip_gold:
         for kind, lab, txt in counts.errors[: args.errors]:
