@@ -16,6 +16,7 @@ character range is kept in ``spans``.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import hashlib
 import io
@@ -435,6 +436,55 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
             footer[:0] = [ln.text for _, ln in blocks.pop()]
         pages[i].footer = footer
         page_lines[i] = [ln for block in blocks for _, ln in block]
+    _remove_ocr_running_lines(pages, page_lines, gap)
+
+
+def _fuzzy_key(text: str) -> str:
+    """A line's words of three letters or more, upper case: OCR noise around a logo falls away."""
+    return " ".join(w for w in re.findall(r"[^\W\d_]+", text.upper()) if len(w) >= 3)
+
+
+def _remove_ocr_running_lines(pages: list[Page], page_lines: list[list[Line]], gap: float) -> None:
+    """On OCR'd pages, also remove a top block that is a running header read with OCR noise.
+
+    OCR reads a letterhead differently from page to page ("SE NYKARLEBY", "ÖR NYKARLEBY",
+    "= / NYKARLEBY", "CZ VUSIKAARLEPYY", "& j UUSIKAARLEPYY"), so the repetition count
+    above misses some of its copies. A top block of an OCR'd page goes to the header when
+    each of its lines is either noise (no word of three letters) or close to a header
+    line already found on another page (difflib ratio >= 0.8 on ``_fuzzy_key``), and at
+    least one line is such a match. Text-layer pages are left as they were.
+    """
+    refs = {key for p in pages for h in p.header if len(key := _fuzzy_key(h)) >= 5}
+    if not refs:
+        return
+
+    def matches(text: str) -> bool | None:
+        key = _fuzzy_key(text)
+        if not key:
+            return None  # noise
+        return any(difflib.SequenceMatcher(None, key, r).ratio() >= 0.8 for r in refs)
+
+    for i, page in enumerate(pages):
+        lines = page_lines[i]
+        if not page.ocr or not page.height or not lines:
+            continue
+        removed, matched = 0, False
+        k = 0
+        while k < len(lines) and lines[k].top < HEADER_ZONE * page.height:
+            # a block: lines no further apart than ``gap``
+            end = k + 1
+            while end < len(lines) and lines[end].top - lines[end - 1].bottom <= gap:
+                end += 1
+            verdicts = [matches(ln.text) for ln in lines[k:end]]
+            if any(v is False for v in verdicts):
+                break
+            matched = matched or any(verdicts)
+            k = end
+            if matched:
+                removed = k
+        if removed:
+            page.header.extend(ln.text for ln in lines[:removed])
+            page_lines[i] = lines[removed:]
 
 
 def _join_pages(pages: list[Page], page_lines: list[list[Line]]) -> tuple[str, list[PageSpan], list[int]]:

@@ -62,3 +62,37 @@ def test_stage_outputs_round_trip() -> None:
     assert again == doc
     protocol = segment(doc)
     assert Protocol.from_dict(json.loads(json.dumps(protocol.to_dict()))) == protocol
+
+
+def test_ocr_letterhead_read_with_noise_is_removed_as_a_running_header() -> None:
+    """OCR reads a logo differently on each page; copies close to a found header go too."""
+    from pipeline.extract import Line, _remove_running_lines
+    from pipeline.types import Page
+
+    def page(n: int, ocr: bool) -> Page:
+        return Page(number=n, width=595.0, height=842.0, char_count=100, has_text=True, ocr=ocr)
+
+    def lines(*texts: str) -> list[Line]:
+        # a header block at the top, a gap, then the body
+        out = [Line(t, 20.0 + 12 * k, 30.0 + 12 * k, 50.0, False) for k, t in enumerate(texts)]
+        return out + [Line("Protokoll 30 § 29.05.2023 Sida", 200.0, 210.0, 50.0, False),
+                      Line("Ärendet antecknades för kännedom.", 400.0, 410.0, 50.0, False)]
+
+    pages = [page(1, False), page(2, True), page(3, True), page(4, True), page(5, False)]
+    page_lines = [
+        lines("NYKARLEBY", "CZ VUSIKAARLEPYY"),
+        lines("NYKARLEBY", "CZ VUSIKAARLEPYY"),
+        lines("=", "ÖR NYKARLEBY", "& j UUSIKAARLEPYY"),  # OCR noise: not counted as repeated
+        lines("Beslut om NYKARLEBY stads budget"),  # a body line that merely names the town stays
+        lines("NYKARLEBY", "CZ VUSIKAARLEPYY"),
+    ]
+    _remove_running_lines(pages, page_lines)
+    assert [p.header for p in pages] == [
+        ["NYKARLEBY", "CZ VUSIKAARLEPYY"],
+        ["NYKARLEBY", "CZ VUSIKAARLEPYY"],
+        ["=", "ÖR NYKARLEBY", "& j UUSIKAARLEPYY"],
+        [],
+        ["NYKARLEBY", "CZ VUSIKAARLEPYY"],
+    ]
+    assert [ln.text for ln in page_lines[3]][:1] == ["Beslut om NYKARLEBY stads budget"]
+    assert all(ln[0].text == "Protokoll 30 § 29.05.2023 Sida" for k, ln in enumerate(page_lines) if k != 3)
