@@ -136,43 +136,40 @@ sections = sa.Table(
     sa.Column("page_end", sa.Integer),
 )
 
+def _mention_columns() -> list[sa.Column[Any]]:
+    """The columns of a tagged mention, shared by ``entities`` and ``cover_entities`` (load._entity_row)."""
+    return [
+        sa.Column("label", sa.String(10), nullable=False, index=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("start_char", sa.Integer, nullable=False),
+        sa.Column("end_char", sa.Integer, nullable=False),
+        sa.Column("page", sa.Integer),
+        sa.Column("party", sa.String(10)),
+        sa.Column("value_num", sa.Float),
+        sa.Column("value_date", sa.Date),
+        sa.Column("unit", sa.String(10)),
+        sa.Column("source", sa.String(10)),
+        sa.Column("norm", sa.Text),  # added by 0009_people: PERSON as "First Last", matching attendees.name_norm
+    ]
+
+
 entities = sa.Table(
     "entities",
     metadata,
     _id(),
     _fk("item_id", "items"),
     _fk("section_id", "sections"),
-    sa.Column("label", sa.String(10), nullable=False, index=True),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("start_char", sa.Integer, nullable=False),
-    sa.Column("end_char", sa.Integer, nullable=False),
-    sa.Column("page", sa.Integer),
-    sa.Column("party", sa.String(10)),
-    sa.Column("value_num", sa.Float),
-    sa.Column("value_date", sa.Date),
-    sa.Column("unit", sa.String(10)),
-    sa.Column("source", sa.String(10)),
-    sa.Column("norm", sa.Text),  # added by 0009_people: PERSON as "First Last", matching attendees.name_norm
+    *_mention_columns(),
 )
 
 # added by 0010_cover_entities: the entities of the cover (the text before the first item),
-# which belong to the meeting rather than to an item; columns as in ``entities``
+# which belong to the meeting rather than to an item
 cover_entities = sa.Table(
     "cover_entities",
     metadata,
     _id(),
     _fk("meeting_id", "meetings"),
-    sa.Column("label", sa.String(10), nullable=False, index=True),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("start_char", sa.Integer, nullable=False),
-    sa.Column("end_char", sa.Integer, nullable=False),
-    sa.Column("page", sa.Integer),
-    sa.Column("party", sa.String(10)),
-    sa.Column("value_num", sa.Float),
-    sa.Column("value_date", sa.Date),
-    sa.Column("unit", sa.String(10)),
-    sa.Column("source", sa.String(10)),
-    sa.Column("norm", sa.Text),
+    *_mention_columns(),
 )
 
 recipients = sa.Table(
