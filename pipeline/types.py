@@ -26,8 +26,16 @@ SECTION_KINDS = (
     "protokollsanteckning",
     "jav",
     "expedieras_till",
+    "overlaggning",  # the debate: who spoke (Överläggning, Debatt, Anföranden)
+    "handlaggning",  # how the meeting handled it (Kommunfullmäktiges handläggning, Ärendets behandling)
+    "tidigare_behandling",  # earlier handling (Tidigare behandling, Tidigare beslut)
+    "yttrande",  # a statement added to the protocol (Yttrande, Särskilt yttrande)
     "other",
 )
+# What a stretch of a document is (segment): items are chosen only from 'item' regions.
+REGION_KINDS = ("cover", "agenda", "item", "attachment", "signatures", "other")
+ATTACHMENT_KINDS = ("bilaga", "voteringslista", "narvarolista", "reservation", "protokollsanteckning", "other")
+ISSUE_SEVERITIES = ("error", "warning")
 ATTENDEE_KINDS = ("ledamot", "ersattare", "ovrig", "justerare")
 ENTITY_LABELS = ("PERSON", "PARTY", "ORG", "LOC", "MONEY", "DATE", "PERCENT")
 
@@ -396,6 +404,89 @@ class Decisions:
 
 
 @dataclass
+class MemberTable:
+    """A table of members and how each voted, read from word positions (X marks in Ja/Nej/Avstår
+    columns, or a Val/Röst column of words); ``offset`` is where it starts in the document text,
+    so that it can be given to the vote of the item (or attachment) it lies in."""
+
+    page: int
+    offset: int
+    members: list[VoteMember] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # totals printed with the table ("Ja 22"), if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MemberTable:
+        data = dict(data)
+        data["members"] = [VoteMember.from_dict(m) for m in data.get("members", [])]
+        return cls(**data)
+
+
+@dataclass
+class Region:
+    """A stretch of the document text of one kind (``REGION_KINDS``): ``text[start:end]``, pages inclusive."""
+
+    kind: str
+    page_start: int
+    page_end: int
+    start: int
+    end: int
+    label: str | None = None  # what marked it: "Ärendelista", "Bilaga KF § 31/25", "Voteringslista"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Region:
+        return cls(**data)
+
+
+@dataclass
+class Attachment:
+    """An appendix printed in the protocol (bilaga, voteringslista, närvarolista, written reservation ...).
+
+    Its text is never part of an item's sections; ``item_number`` is the § it names
+    (``Bilaga A KF § 16/22``) or, when it names none, the § it follows.
+    """
+
+    kind: str
+    label: str | None
+    title: str | None
+    page_start: int
+    page_end: int
+    text: str
+    offset: int  # where ``text`` starts in the document text
+    item_number: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        return cls(**data)
+
+
+@dataclass
+class DocumentIssue:
+    """A self-check finding (``severity`` 'error' or 'warning'); ``code`` is documented in docs/schema.md."""
+
+    severity: str
+    code: str
+    message: str
+    item_number: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentIssue:
+        return cls(**data)
+
+
+@dataclass
 class PageInfo:
     """What is kept of a page after segmentation: its number and whether it had a text layer."""
 
@@ -421,6 +512,10 @@ class Protocol:
     extractor: str = "pdfplumber"
     page_map: list[list[int]] = field(default_factory=list)  # [page, start, end] into the document text
     decisions: Decisions = field(default_factory=Decisions)
+    regions: list[Region] = field(default_factory=list)
+    member_tables: list[MemberTable] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    issues: list[DocumentIssue] = field(default_factory=list)
     tagged: bool = False
     model: str | None = None
 
@@ -443,6 +538,10 @@ class Protocol:
         data["items"] = [Item.from_dict(i) for i in data["items"]]
         data["pages"] = [PageInfo(**p) for p in data["pages"]]
         data["decisions"] = Decisions.from_dict(data.get("decisions") or {})
+        data["regions"] = [Region.from_dict(r) for r in data.get("regions", [])]
+        data["member_tables"] = [MemberTable.from_dict(t) for t in data.get("member_tables", [])]
+        data["attachments"] = [Attachment.from_dict(a) for a in data.get("attachments", [])]
+        data["issues"] = [DocumentIssue.from_dict(i) for i in data.get("issues", [])]
         return cls(**data)
 
 
