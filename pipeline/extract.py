@@ -420,6 +420,14 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
         key = _line_key(ln.text)
         return key in keys or bool(page_no.match(key))
 
+    short = len(text_pages) < SHORT_DOCUMENT_PAGES
+
+    def furniture(ln: Line, j: int, zone: set[int], keys: set[str]) -> bool:
+        if j not in zone:
+            return False
+        return running(ln, keys) or (short and all(_looks_like_furniture(c) for c in ln.text.split("\t")))
+
+    removed: dict[str, set[int]] = defaultdict(set)  # furniture text -> pages it was removed from
     for i in text_pages:
         top, bottom = zones(i)
         numbered = list(enumerate(page_lines[i]))
@@ -429,14 +437,74 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
                 blocks[-1].append((j, ln))
             else:
                 blocks.append([(j, ln)])
-        while blocks and all(j in top and running(ln, top_running) for j, ln in blocks[0]):
+        while blocks and all(furniture(ln, j, top, top_running) for j, ln in blocks[0]):
             pages[i].header.extend(ln.text for _, ln in blocks.pop(0))
         footer: list[str] = []
-        while blocks and all(j in bottom and running(ln, bottom_running) for j, ln in blocks[-1]):
+        while blocks and all(furniture(ln, j, bottom, bottom_running) for j, ln in blocks[-1]):
             footer[:0] = [ln.text for _, ln in blocks.pop()]
         pages[i].footer = footer
         page_lines[i] = [ln for block in blocks for _, ln in block]
+        for text in pages[i].header + footer:
+            for cell in text.split("\t"):
+                removed[_furniture_key(cell)].add(i)
     _remove_ocr_running_lines(pages, page_lines, gap)
+    strong = {key for key, on in removed.items() if key and len(on) >= need}
+    # the first page is the cover: there a repeated text is a label or a value ("Sammanträdesdatum
+    # 2023-05-12"), so only page numbers go; elsewhere every repeated header/footer text goes
+    numbers = {key for key in strong if "#" in key}
+    for i in text_pages:
+        page_lines[i] = _without_furniture(pages[i], page_lines[i], strong if i != text_pages[0] else numbers)
+
+
+SHORT_DOCUMENT_PAGES = 4  # below this, repetition is too weak a signal: furniture is also known by its shape
+FURNITURE_RE = re.compile(
+    r"^(?:sida\s*\d+(?:\s*(?:av|\(|/)\s*\d+\)?)?|\d+\s*\(\d+\)|\d+\s+av\s+\d+|"
+    r"justerandes?\s+sign(?:atur)?|justerare|justerande|utdragsbestyrkande|ordförandes\s+sign(?:atur)?|"
+    r"sammanträdesprotokoll|protokoll|protokollsutdrag|utdrag\s+ur\s+protokoll(?:et)?|"
+    r"sammanträdesdatum:?(?:\s+\d{4}-\d{2}-\d{2})?|\d{4}-\d{2}-\d{2}|"
+    r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad)|Region\s+[A-ZÅÄÖ][\wåäö-]+|"
+    r"[A-ZÅÄÖ][A-ZÅÄÖ -]{3,60})$",
+    re.IGNORECASE,
+)
+FURNITURE_UPPER_RE = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ -]{3,60}$")
+
+
+def _looks_like_furniture(text: str) -> bool:
+    """A header/footer line known by its shape: a page number, a signature box label, the word
+    Protokoll, a date, the organisation, or a title in capitals (``KOMMUNSTYRELSEN``)."""
+    text = " ".join(text.split())
+    if not text:
+        return True
+    if FURNITURE_UPPER_RE.match(text):
+        return text.isupper() and len(text.split()) <= 4
+    return bool(FURNITURE_RE.match(text))
+
+
+def _furniture_key(text: str) -> str:
+    """What identifies a removed header/footer cell wherever the text layer puts it: the text
+    itself, or with its digits generalised when it is a page number ("Sida 3 av 17")."""
+    text = " ".join(text.split())
+    key = _line_key(text)
+    if re.match(r"^(?:sida )?#(?: av #| \(#\))?$", key) and key != "#":
+        return key
+    return text.lower()
+
+
+def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[Line]:
+    """Drop header/footer lines (or tab-separated cells of a line) that the text layer put
+    in the middle of the page: text that was removed as furniture on at least ``need`` pages."""
+    kept: list[Line] = []
+    for ln in lines:
+        cells = ln.text.split("\t")
+        rest = [c for c in cells if _furniture_key(c) not in strong]
+        if len(rest) == len(cells):
+            kept.append(ln)
+            continue
+        dropped = [c for c in cells if c not in rest]
+        (page.header if ln.top < page.height / 2 or not page.height else page.footer).extend(dropped)
+        if any(c.strip() for c in rest):
+            kept.append(Line("\t".join(rest), ln.top, ln.bottom, ln.x0, ln.bold))
+    return kept
 
 
 def _fuzzy_key(text: str) -> str:

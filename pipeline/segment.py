@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .decisions import extract_decisions
 from .types import Attendee, ExtractedDocument, Item, Meeting, PageInfo, Protocol, Section
 from .values import case_number, first_date, party_code, place_end
+from .vocabulary import read_tsv
 
 log = logging.getLogger(__name__)
 
@@ -37,32 +38,10 @@ class TextLine:
     bold: bool
 
 
-# Section headings: the whole line (an optional trailing colon aside) must match.
+# Section headings: the whole line (an optional trailing colon aside) must match a pattern of
+# pipeline/vocab/sections.tsv (shared with training/).
 SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (kind, re.compile(rf"^(?:{rx})$", re.IGNORECASE))
-    for kind, rx in [
-        ("sammanfattning", r"sammanfattning(?: av ärendet)?"),
-        ("arendebeskrivning", r"ärendebeskrivning|ärendet|bakgrund|beskrivning av ärendet"),
-        ("beslutsunderlag", r"beslutsunderlag|handlingar|handling|underlag(?: för beslut)?"),
-        ("forslag_till_beslut", r"förslag till beslut|(?:[\wåäöé/.,-]+ ){0,5}[\wåäöé/.-]+s förslag(?: till beslut)?|förslag"),
-        ("yrkanden", r"yrkanden?|yrkanden? på sammanträdet"),
-        ("beslutsgang", r"beslutsgång|propositionsordning|proposition"),
-        ("omrostning", r"omröstning|votering|omröstningsresultat|omröstningslista"),
-        ("beslut", r"beslut|beslut/beredning på sammanträdet|(?:[\wåäöé/-]+ ){0,4}[\wåäöé/-]+s beslut"),
-        ("reservation", r"reservation(?:er)?|reservation(?:er)? och särskilda yttranden"),
-        ("protokollsanteckning", r"protokollsanteckning(?:ar)?"),
-        ("jav", r"jäv|anmälan om jäv|anmält jäv"),
-        (
-            "expedieras_till",
-            r"expedieras(?: till)?|beslutet skickas till|protokollsutdrag(?: skickas)? till|"
-            r"skickas till|beslutet expedieras till|för kännedom till|delges",
-        ),
-        (
-            "other",
-            r"tidigare behandling|särskilt yttrande|särskilda yttranden|yttranden?|bilagor|"
-            r"ajournering|upplysningar|ärendets behandling",
-        ),
-    ]
+    (row["kind"], re.compile(rf"^(?:{row['pattern']})$", re.IGNORECASE)) for row in read_tsv("sections.tsv")
 ]
 MAX_HEADING_WORDS = 12
 
