@@ -475,7 +475,7 @@ _FORMAT = click.option(
 @click.option("--limit", default=50, show_default=True)
 @_FORMAT
 def search(text: str, db_url: str | None, body: str | None, date_from: Any, date_to: Any, limit: int, fmt: str) -> None:
-    """Full-text search in sections and item titles (prefix search: budget finds budgeten)."""
+    """Full-text search in sections, item titles and attachments (prefix search: budget finds budgeten)."""
     from .query import format_rows, hits_as_rows
     from .query import search as run_search
 
@@ -486,7 +486,9 @@ def search(text: str, db_url: str | None, body: str | None, date_from: Any, date
         raise click.BadParameter(str(exc), param_hint="TEXT") from exc
     if fmt == "table":
         for h in hits:
-            click.echo(f"{h.meeting_date}  {h.body}  § {h.number} {h.title}  [{h.section_kind}]")
+            where = f"§ {h.number} {h.title}" if h.number is not None else "(no item)"
+            kind = f"{h.section_kind}: {h.label}" if h.label else h.section_kind
+            click.echo(f"{h.meeting_date}  {h.body}  {where}  [{kind}]")
             click.echo(f"    {h.snippet}")
         click.echo(f"protokoll: {len(hits)} hit(s)", err=True)
     else:

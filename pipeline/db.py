@@ -251,6 +251,47 @@ recusals = sa.Table(
     sa.Column("page", sa.Integer),
 )
 
+# added by 0012_anatomy: what a document is made of besides its items, and what looks wrong in it.
+# ``item_id`` of an attachment or an issue is null when it names no item of the document.
+regions = sa.Table(
+    "regions",
+    metadata,
+    _id(),
+    _fk("document_id", "documents"),
+    sa.Column("kind", sa.String(12), nullable=False),  # cover | agenda | item | attachment | signatures | other
+    sa.Column("page_start", sa.Integer),
+    sa.Column("page_end", sa.Integer),
+    sa.Column("label", sa.Text),
+)
+
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    _id(),
+    _fk("document_id", "documents"),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="SET NULL"), index=True),
+    sa.Column("label", sa.Text),
+    sa.Column("kind", sa.String(25), nullable=False),  # bilaga | voteringslista | narvarolista | reservation | ...
+    sa.Column("title", sa.Text),
+    sa.Column("page_start", sa.Integer),
+    sa.Column("page_end", sa.Integer),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+document_issues = sa.Table(
+    "document_issues",
+    metadata,
+    _id(),
+    _fk("document_id", "documents"),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="SET NULL"), index=True),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False, index=True),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("page", sa.Integer),
+    sa.CheckConstraint("severity IN ('error', 'warning')", name="document_issues_severity"),
+)
+ANATOMY_TABLES = [regions, attachments, document_issues]
+
 document_paths = sa.Table(
     "document_paths",
     metadata,
@@ -282,8 +323,6 @@ runs = sa.Table(
     sa.Column("log_path", sa.Text),
 )
 
-# Children before parents: the order in which a document's rows are deleted.
-DOCUMENT_TABLES = (entities, recipients, sections, items, attendees, cover_entities, meetings, pages)
 V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
 
 # Full-text search. SQLite: FTS5 tables over sections and item titles, kept in sync by
@@ -319,6 +358,34 @@ POSTGRES_FTS = [
     """CREATE INDEX IF NOT EXISTS sections_search_idx ON sections
         USING GIN (to_tsvector('swedish', coalesce(heading, '') || ' ' || text))""",
     "CREATE INDEX IF NOT EXISTS items_search_idx ON items USING GIN (to_tsvector('swedish', coalesce(title, '')))",
+]
+
+# added by 0012_anatomy: the text of attachments, searched like the sections
+SQLITE_ATTACHMENT_FTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS attachments_fts USING fts5(
+        label, title, text, content='attachments', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE TRIGGER IF NOT EXISTS attachments_fts_insert AFTER INSERT ON attachments BEGIN
+        INSERT INTO attachments_fts(rowid, label, title, text) VALUES (new.id, new.label, new.title, new.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS attachments_fts_delete AFTER DELETE ON attachments BEGIN
+        INSERT INTO attachments_fts(attachments_fts, rowid, label, title, text)
+        VALUES ('delete', old.id, old.label, old.title, old.text); END""",
+    """CREATE TRIGGER IF NOT EXISTS attachments_fts_update AFTER UPDATE ON attachments BEGIN
+        INSERT INTO attachments_fts(attachments_fts, rowid, label, title, text)
+        VALUES ('delete', old.id, old.label, old.title, old.text);
+        INSERT INTO attachments_fts(rowid, label, title, text) VALUES (new.id, new.label, new.title, new.text); END""",
+    "INSERT INTO attachments_fts(attachments_fts) VALUES ('rebuild')",
+]
+
+
+def attachment_tsvector(alias: str = "") -> str:
+    """PostgreSQL: the words of an attachment's label, title and text; the GIN index's expression and search's."""
+    a = f"{alias}." if alias else ""
+    return f"to_tsvector('swedish', coalesce({a}label, '') || ' ' || coalesce({a}title, '') || ' ' || {a}text)"
+
+
+POSTGRES_ATTACHMENT_FTS = [
+    f"CREATE INDEX IF NOT EXISTS attachments_search_idx ON attachments USING GIN ({attachment_tsvector()})"
 ]
 
 VIEWS = {
@@ -446,6 +513,12 @@ def _recusals(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
 
 
+def _anatomy(conn: Connection) -> None:
+    metadata.create_all(conn, tables=ANATOMY_TABLES)
+    for statement in SQLITE_ATTACHMENT_FTS if conn.dialect.name == "sqlite" else POSTGRES_ATTACHMENT_FTS:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_search", _search),
@@ -458,6 +531,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0009_people", _people),
     ("0010_cover_entities", _cover_entities),
     ("0011_recusals", _recusals),
+    ("0012_anatomy", _anatomy),
 ]
 
 

@@ -112,6 +112,8 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     """Delete documents and all their rows, children first (no reliance on ON DELETE CASCADE)."""
     if not document_ids:
         return
+    for table in db.ANATOMY_TABLES:
+        conn.execute(sa.delete(table).where(table.c.document_id.in_(document_ids)))
     meeting_ids = sa.select(db.meetings.c.id).where(db.meetings.c.document_id.in_(document_ids))
     item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
     vote_ids = sa.select(db.votes.c.id).where(db.votes.c.item_id.in_(item_ids))
@@ -218,7 +220,35 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)
     _insert_decisions(conn, doc, item_ids, section_ids)
+    _insert_anatomy(conn, doc, int(document_id), item_ids)
     return int(document_id)
+
+
+def _insert_anatomy(conn: Connection, doc: Protocol, document_id: int, item_ids: dict[int, int]) -> None:
+    """Regions, attachments and self-check issues; an attachment or issue naming no item of the document gets none."""
+    def item_id(number: int | None) -> int | None:
+        return item_ids.get(number) if number is not None else None
+
+    rows: list[dict[str, object]] = [
+        {"document_id": document_id, "kind": r.kind, "page_start": r.page_start, "page_end": r.page_end, "label": r.label}
+        for r in doc.regions
+    ]
+    if rows:
+        conn.execute(sa.insert(db.regions), rows)
+    rows = [
+        {"document_id": document_id, "item_id": item_id(a.item_number), "label": a.label, "kind": a.kind,
+         "title": a.title, "page_start": a.page_start, "page_end": a.page_end, "text": a.text}
+        for a in doc.attachments
+    ]
+    if rows:
+        conn.execute(sa.insert(db.attachments), rows)
+    rows = [
+        {"document_id": document_id, "item_id": item_id(i.item_number), "severity": i.severity, "code": i.code,
+         "message": i.message, "page": i.page}
+        for i in doc.issues
+    ]
+    if rows:
+        conn.execute(sa.insert(db.document_issues), rows)
 
 
 def _insert_decisions(

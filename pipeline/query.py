@@ -1,9 +1,11 @@
-"""Reading the database: full-text search, read-only SQL, and export of every table.
+"""Reading the database: full-text search, read-only SQL, export of every table, and the self-check issues.
 
 Search is prefix search on both backends: a query word ``budget`` finds
 ``budget``, ``budgeten`` and ``budgetramen``. SQLite uses the FTS5 tables
 (tokenizer unicode61 with diacritics kept, so å, ä, ö are letters of their
 own); PostgreSQL its ``swedish`` text-search configuration, which also stems.
+Sections, item titles and attachments are searched; an attachment's hit has
+``section_kind`` ``attachment:<kind>`` and its ``label``.
 """
 
 from __future__ import annotations
@@ -27,15 +29,21 @@ from .errors import DatabaseError
 
 @dataclass
 class Hit:
-    """One search result: where it is and a snippet with the match in [brackets]."""
+    """One search result: where it is and a snippet with the match in [brackets].
+
+    ``section_kind`` is the section's kind, ``title`` for an item title, or ``attachment:<kind>``
+    for an attachment, whose ``label`` is then set; ``number`` and ``title`` are its item's, null
+    for an attachment that names no item.
+    """
 
     meeting_date: str | None
     body: str | None
-    number: int
+    number: int | None
     title: str | None
     section_kind: str
     snippet: str
     path: str
+    label: str | None = None
 
 
 WORD_RE = re.compile(r'"[^"]+"|[\w-]+', re.UNICODE)
@@ -87,39 +95,60 @@ def search(
         params["date_to"] = date_to
     where = "".join(f" AND {f}" for f in filters)
     joins = "JOIN meetings m ON m.id = i.meeting_id JOIN documents d ON d.id = m.document_id"
+    attachment_joins = (
+        "JOIN documents d ON d.id = a.document_id JOIN meetings m ON m.document_id = d.id "
+        "LEFT JOIN items i ON i.id = a.item_id"
+    )
     if engine.dialect.name == "sqlite":
         params["q"] = fts5_query(text)
         sql = f"""
             SELECT * FROM (
               SELECT m.meeting_date, m.body, i.number, i.title, s.kind AS section_kind,
-                     snippet(sections_fts, 1, '[', ']', '…', 16) AS snippet, d.path, bm25(sections_fts) AS rank
+                     snippet(sections_fts, 1, '[', ']', '…', 16) AS snippet, d.path, bm25(sections_fts) AS rank,
+                     NULL AS label
               FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid
               JOIN items i ON i.id = s.item_id {joins}
               WHERE sections_fts MATCH :q {where}
               UNION ALL
               SELECT m.meeting_date, m.body, i.number, i.title, 'title' AS section_kind,
-                     snippet(items_fts, 0, '[', ']', '…', 16) AS snippet, d.path, bm25(items_fts) - 5 AS rank
+                     snippet(items_fts, 0, '[', ']', '…', 16) AS snippet, d.path, bm25(items_fts) - 5 AS rank,
+                     NULL AS label
               FROM items_fts JOIN items i ON i.id = items_fts.rowid {joins}
               WHERE items_fts MATCH :q {where}
+              UNION ALL
+              SELECT m.meeting_date, m.body, i.number, i.title, 'attachment:' || a.kind AS section_kind,
+                     snippet(attachments_fts, -1, '[', ']', '…', 16) AS snippet, d.path, bm25(attachments_fts) AS rank,
+                     a.label
+              FROM attachments_fts JOIN attachments a ON a.id = attachments_fts.rowid {attachment_joins}
+              WHERE attachments_fts MATCH :q {where}
             ) ORDER BY rank, meeting_date, number LIMIT :limit"""
     else:
         params["q"] = tsquery(text)
         opts = "StartSel=[, StopSel=], MaxWords=20, MinWords=8, MaxFragments=1"
+        attachment_tsv = db.attachment_tsvector("a")  # the GIN index's expression, so that the index is used
         sql = f"""
             SELECT * FROM (
               SELECT m.meeting_date, m.body, i.number, i.title, s.kind AS section_kind,
                      ts_headline('swedish', s.text, to_tsquery('swedish', :q), '{opts}') AS snippet, d.path,
                      -ts_rank(to_tsvector('swedish', coalesce(s.heading, '') || ' ' || s.text),
-                              to_tsquery('swedish', :q)) AS rank
+                              to_tsquery('swedish', :q)) AS rank,
+                     NULL AS label
               FROM sections s JOIN items i ON i.id = s.item_id {joins}
               WHERE to_tsvector('swedish', coalesce(s.heading, '') || ' ' || s.text) @@ to_tsquery('swedish', :q)
                 {where}
               UNION ALL
               SELECT m.meeting_date, m.body, i.number, i.title, 'title' AS section_kind,
                      ts_headline('swedish', coalesce(i.title, ''), to_tsquery('swedish', :q), '{opts}'),
-                     d.path, -1 - ts_rank(to_tsvector('swedish', coalesce(i.title, '')), to_tsquery('swedish', :q))
+                     d.path, -1 - ts_rank(to_tsvector('swedish', coalesce(i.title, '')), to_tsquery('swedish', :q)),
+                     NULL
               FROM items i {joins}
               WHERE to_tsvector('swedish', coalesce(i.title, '')) @@ to_tsquery('swedish', :q) {where}
+              UNION ALL
+              SELECT m.meeting_date, m.body, i.number, i.title, 'attachment:' || a.kind,
+                     ts_headline('swedish', a.text, to_tsquery('swedish', :q), '{opts}'), d.path,
+                     -ts_rank({attachment_tsv}, to_tsquery('swedish', :q)), a.label
+              FROM attachments a {attachment_joins}
+              WHERE {attachment_tsv} @@ to_tsquery('swedish', :q) {where}
             ) AS hits ORDER BY rank, meeting_date, number LIMIT :limit"""
     try:
         with engine.connect() as conn:
@@ -130,7 +159,7 @@ def search(
         Hit(
             meeting_date=str(r["meeting_date"]) if r["meeting_date"] is not None else None,
             body=r["body"], number=r["number"], title=r["title"], section_kind=r["section_kind"],
-            snippet=" ".join(str(r["snippet"]).split()), path=r["path"],
+            snippet=" ".join(str(r["snippet"]).split()), path=r["path"], label=r["label"],
         )
         for r in rows
     ]
@@ -194,7 +223,7 @@ def format_rows(columns: list[str], rows: Sequence[Sequence[Any]], fmt: str) -> 
 
 def hits_as_rows(hits: list[Hit]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Search hits in the shape ``format_rows`` takes."""
-    columns = ["meeting_date", "body", "number", "title", "section_kind", "snippet", "path"]
+    columns = ["meeting_date", "body", "number", "title", "section_kind", "snippet", "path", "label"]
     return columns, [tuple(asdict(h)[c] for c in columns) for h in hits]
 
 
@@ -221,3 +250,64 @@ def export_tables(engine: Engine, folder: Path, fmt: str) -> Iterator[tuple[str,
                         fh.write(json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False) + "\n")
                     count += 1
             yield table.name, count, target
+
+
+@dataclass
+class IssueRow:
+    """A self-check issue as stored (``document_issues``), with the file and the § it concerns."""
+
+    path: str
+    severity: str
+    code: str
+    number: int | None
+    page: int | None
+    message: str
+
+    def line(self) -> str:
+        """``path: severity code §N p.K: message`` (§ and page left out when unknown)."""
+        where = (f" §{self.number}" if self.number is not None else "") + (f" p.{self.page}" if self.page is not None else "")
+        return f"{self.path}: {self.severity} {self.code}{where}: {self.message}"
+
+
+def fetch_issues(engine: Engine, severity: str | None = None) -> list[IssueRow]:
+    """Every self-check issue (or those of one severity), by file, errors first, in the order they were found."""
+    d, i, n = db.documents.c, db.document_issues.c, db.items.c
+    query = (
+        sa.select(d.path, i.severity, i.code, n.number, i.page, i.message)
+        .select_from(db.document_issues.join(db.documents, d.id == i.document_id).outerjoin(db.items, n.id == i.item_id))
+        .order_by(d.path, i.severity, i.id)
+    )
+    if severity is not None:
+        query = query.where(i.severity == severity)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table(db.document_issues.name):
+                raise DatabaseError(
+                    f"the database at {_display(engine)} has no document_issues table "
+                    "(made by an older version); run 'protokoll migrate', then 'protokoll ingest --force' to check "
+                    "the documents"
+                )
+            rows = conn.execute(query).all()
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the document issues: {exc}") from exc
+    return [IssueRow(r.path, r.severity, r.code, r.number, r.page, r.message) for r in rows]
+
+
+def _display(engine: Engine) -> str:
+    """The database as the user named it: the SQLite file (also when opened read-only by URI), else the URL."""
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return engine.url.database.removeprefix("file:").split("?")[0]
+    return engine.url.render_as_string(hide_password=True)
+
+
+def issue_counts(issues: list[IssueRow]) -> dict[str, dict[str, int]]:
+    """{severity: {code: count}}, both in a fixed order (errors first; codes by count, then name)."""
+    counts: dict[str, dict[str, int]] = {}
+    for severity in ("error", "warning"):
+        codes: dict[str, int] = {}
+        for issue in issues:
+            if issue.severity == severity:
+                codes[issue.code] = codes.get(issue.code, 0) + 1
+        if codes:
+            counts[severity] = dict(sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
+    return counts

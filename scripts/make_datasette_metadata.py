@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "schema.md"
 TARGET = ROOT / "datasette" / "metadata.json"
-FTS = {"sections": "sections_fts", "items": "items_fts"}
+FTS = {"sections": "sections_fts", "items": "items_fts", "attachments": "attachments_fts"}
 
 
 def tables_from_doc(text: str) -> dict[str, dict[str, object]]:
