@@ -487,7 +487,7 @@ def _furniture_key(text: str) -> str:
     key = _line_key(text)
     if re.match(r"^(?:sida )?#(?: av #| \(#\))?$", key) and key != "#":
         return key
-    return text.lower()
+    return text  # case kept: "SOCIALNÄMNDEN" in the header is not "Socialnämnden" in a list
 
 
 def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[Line]:
@@ -498,6 +498,12 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
         cells = ln.text.split("\t")
         rest = [c for c in cells if _furniture_key(c) not in strong]
         if len(rest) == len(cells):
+            # the header word printed just after the text on one baseline, without a column gap
+            # ("Mark- och exploateringsavdelningen Sammanträdesdatum"); words only, never a date
+            last = cells[-1].rsplit(" ", 1)
+            if len(last) == 2 and len(last[1]) >= 8 and re.search(r"[^\W\d]", last[1]) and last[1] in strong:
+                page.header.append(last[1])
+                ln = Line("\t".join(cells[:-1] + [last[0]]), ln.top, ln.bottom, ln.x0, ln.bold)
             kept.append(ln)
             continue
         dropped = [c for c in cells if c not in rest]

@@ -19,7 +19,18 @@ import re
 from dataclasses import dataclass
 
 from .decisions import extract_decisions
-from .types import Attendee, ExtractedDocument, Item, Meeting, PageInfo, Protocol, Section
+from .regions import attachment_kind, build_regions, page_hints
+from .types import (
+    Attachment,
+    Attendee,
+    ExtractedDocument,
+    Item,
+    Meeting,
+    PageInfo,
+    Protocol,
+    Region,
+    Section,
+)
 from .values import case_number, first_date, party_code, place_end
 from .vocabulary import read_tsv
 
@@ -103,15 +114,21 @@ AGENDA_RE = re.compile(r"^(föredragningslista|kallelse|dagordning|sammanträdes
 
 
 def segment(doc: ExtractedDocument) -> Protocol:
-    """Split an extracted document into its meeting, items and typed sections."""
+    """Split an extracted document into its regions, meeting, items, typed sections and attachments."""
     lines = _lines(doc)
     ocr_offsets = [(s.start, s.end) for s in doc.spans if doc.pages[s.page - 1].ocr]
-    heads = _choose_items(lines, _declared_range(doc.text[:6000]), ocr_offsets)
-    cover_end = heads[0][0].start if heads else len(doc.text)
-    if heads and heads[0][1] is not None:
-        cover_end = heads[0][1].start
-    meeting = _meeting(doc, lines, cover_end)
-    items = _items(doc, lines, heads)
+    hints = page_hints(doc, ITEM_LINE_RE)
+    hinted = {ln.index for ln in lines if doc.page_at(ln.start) in hints}
+    heads = _choose_items(lines, _declared_range(doc.text[:6000]), ocr_offsets, hinted)
+    trailer = next((ln.start for ln in lines if _is_trailer(ln)), len(doc.text))
+    items_start = (heads[0][1] or heads[0][0]).start if heads else None
+    regions = build_regions(doc, hints, items_start, max(trailer, heads[-1][0].end) if heads else None)
+    cover_end = items_start if items_start is not None else len(doc.text)
+    meeting = _meeting(doc, lines, cover_end, regions)
+    items = _items(doc, lines, heads, regions, trailer)
+    attachments = _attachments(doc, regions, items)
+    attachments += _written_stances(doc, items, regions)
+    attachments.sort(key=lambda a: a.offset)
     protocol = Protocol(
         path=doc.path,
         sha256=doc.sha256,
@@ -123,10 +140,109 @@ def segment(doc: ExtractedDocument) -> Protocol:
         pages=[PageInfo(p.number, p.char_count, p.has_text, p.ocr, p.quality) for p in doc.pages],
         extractor=doc.extractor,
         page_map=[[s.page, s.start, s.end] for s in doc.spans],
+        regions=regions,
+        attachments=attachments,
     )
     if protocol.doc_type == "protokoll":  # an agenda or a notice holds no decisions yet
         protocol.decisions = extract_decisions(protocol)
     return protocol
+
+
+ITEM_LINE_RE = re.compile(r"^(?:[A-ZÅÄÖ]{1,5}\s+)?§\s?\d{1,4}(?![\d.,:/-])|^\d{1,4}\s?§(?!\s*\d)")
+
+
+def _attachments(doc: ExtractedDocument, regions: list[Region], items: list[Item]) -> list[Attachment]:
+    """One record per attachment region, linked to the § its label names or else the § it follows."""
+    numbers = {i.number for i in items}
+    out: list[Attachment] = []
+    for region in regions:
+        if region.kind != "attachment":
+            continue
+        raw = doc.text[region.start : region.end]
+        text = raw.strip()
+        offset = region.start + len(raw) - len(raw.lstrip())
+        named = re.search(r"§\s*(\d{1,4})", region.label or "")
+        number = int(named.group(1)) if named and int(named.group(1)) in numbers else None
+        if number is None:
+            before = [i for i in items if i.sections and i.sections[0].offset < region.start]
+            number = before[-1].number if before else (int(named.group(1)) if named else None)
+        out.append(Attachment(
+            kind=attachment_kind(text), label=region.label, title=_attachment_title(text, region.label),
+            page_start=region.page_start, page_end=region.page_end, text=text, offset=offset,
+            item_number=number,
+        ))
+    return out
+
+
+def _attachment_title(text: str, label: str | None) -> str | None:
+    """The first words of an attachment that are not its label (``Votering #1``, ``Reservation``)."""
+    for line in text.split("\n")[:4]:
+        for cell in line.split("\t"):
+            cell = cell.strip().rstrip(":")
+            if cell and cell != label and not re.fullmatch(r"[\d\s./-]+", cell):
+                return cell[:200]
+    return None
+
+
+WRITTEN_STANCE_KINDS = {"reservation": "reservation", "protokollsanteckning": "protokollsanteckning",
+                        "yttrande": "other"}
+
+
+def _written_stances(doc: ExtractedDocument, items: list[Item], regions: list[Region]) -> list[Attachment]:
+    """Reservations and protokollsanteckningar handed in on a page of their own.
+
+    Expedieras till closes an item; a Reservation (Protokollsanteckning, Yttrande) heading that
+    comes after it and opens a page is an appendix, not a section: it and what follows it in
+    the item become an attachment of that item.
+    """
+    page_starts = {s.start for s in doc.spans}
+    out: list[Attachment] = []
+    for item in items:
+        closed = False
+        for k, section in enumerate(item.sections):
+            if section.kind == "expedieras_till":
+                closed = True
+                continue
+            heading_start = doc.text.rfind("\n", 0, max(0, section.offset - 1)) + 1 if section.heading else -1
+            if not (closed and section.kind in WRITTEN_STANCE_KINDS and _opens_page(doc, section, page_starts)):
+                continue
+            rest = item.sections[k:]
+            start = heading_start if heading_start in page_starts else section.offset
+            end = rest[-1].offset + len(rest[-1].text)
+            text = doc.text[start:end].strip()
+            out.append(Attachment(
+                kind=WRITTEN_STANCE_KINDS[section.kind], label=section.heading, title=_attachment_title(
+                    section.text, None), page_start=doc.page_at(start), page_end=doc.page_at(end - 1),
+                text=text, offset=start, item_number=item.number,
+            ))
+            item.sections = item.sections[:k]
+            item.page_end = max(item.page_start, doc.page_at(max(0, start - 1)))
+            item.recipients = [r for s in item.sections if s.kind == "expedieras_till" for r in recipients(s.text)]
+            _carve(regions, doc, start, end, section.heading)
+            break
+    return out
+
+
+def _opens_page(doc: ExtractedDocument, section: Section, page_starts: set[int]) -> bool:
+    """Whether the section's heading is the first line of a page."""
+    line_start = doc.text.rfind("\n", 0, max(0, section.offset - 1)) + 1
+    return line_start in page_starts
+
+
+def _carve(regions: list[Region], doc: ExtractedDocument, start: int, end: int, label: str | None) -> None:
+    """Make ``text[start:end]`` an attachment region, cutting it out of the item region holding it."""
+    for k, region in enumerate(regions):
+        if region.start <= start < region.end:
+            pieces = []
+            if region.start < start:
+                pieces.append(Region(region.kind, region.page_start, doc.page_at(start - 1), region.start, start,
+                                     region.label))
+            pieces.append(Region("attachment", doc.page_at(start), doc.page_at(end - 1), start, end, label))
+            after = end + len(doc.text[end : region.end]) - len(doc.text[end : region.end].lstrip())
+            if after < region.end:
+                pieces.append(Region(region.kind, doc.page_at(after), region.page_end, after, region.end, region.label))
+            regions[k : k + 1] = pieces
+            return
 
 
 def _lines(doc: ExtractedDocument) -> list[TextLine]:
@@ -220,7 +336,8 @@ def _item_candidate(ln: TextLine, lines: list[TextLine]) -> tuple[int, float, st
 
 
 def _choose_items(
-    lines: list[TextLine], declared: tuple[int, int] | None, ocr_offsets: list[tuple[int, int]] | None = None
+    lines: list[TextLine], declared: tuple[int, int] | None, ocr_offsets: list[tuple[int, int]] | None = None,
+    excluded: set[int] | None = None,
 ) -> list[tuple[TextLine, TextLine | None, str, int]]:
     """The item headings: the best-scoring strictly increasing sequence of candidate numbers.
 
@@ -232,6 +349,8 @@ def _choose_items(
     for ln in lines:
         if _is_trailer(ln):
             break
+        if excluded and ln.index in excluded:
+            continue  # an agenda or attachment page: its § lines are not items
         c = _item_candidate(ln, lines)
         if c and c[1] >= 1.5:
             cands.append((ln, c[0], c[1], c[2]))
@@ -267,22 +386,26 @@ def _choose_items(
 
 
 def _items(
-    doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str, int]]
+    doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str, int]],
+    regions: list[Region], trailer: int,
 ) -> list[Item]:
     items: list[Item] = []
-    trailer = next((ln.start for ln in lines if _is_trailer(ln)), len(doc.text))
+    style = _heading_style(doc, lines, heads)
     for k, (head, above, rest, number) in enumerate(heads):
         nxt = heads[k + 1] if k + 1 < len(heads) else None
         end = (nxt[1] or nxt[0]).start if nxt else max(trailer, head.end)
+        # an attachment, agenda or signature page ends the item's text
+        end = min([end] + [r.start for r in regions if r.kind != "item" and head.end <= r.start < end])
         body = [ln for ln in lines if head.index < ln.index and ln.end <= end]
         title, case, consumed = _title_and_case(rest, body, above, head.bold if doc.bold_lines else None)
-        sections = _sections(doc, body[consumed:], end)
+        sections = _sections(doc, body[consumed:], end, style)
+        last = max(head.start, (sections[-1].offset + len(sections[-1].text) - 1) if sections else end - 1)
         item = Item(
             number=number,
             title=title,
             case_number=case,
             page_start=doc.page_at((above or head).start),
-            page_end=doc.page_at(max(end - 1, head.start)),
+            page_end=doc.page_at(last),
             sections=sections,
         )
         item.recipients = [r for s in sections if s.kind == "expedieras_till" for r in recipients(s.text)]
@@ -311,6 +434,8 @@ def _title_and_case(
         rest = rest[: m.start()].strip()
     elif case_number(rest):
         case, rest = case_number(rest), ""
+    elif all(case_number(part) for part in rest.split(",")):  # "SN/2025:23, SN/2024:120"
+        case, rest = ", ".join(str(case_number(part)) for part in rest.split(",")), ""
     elif re.match(r"^\d{2,5}/\d{2,4}$", rest):  # "§ 3 0509/23"
         case, rest = rest, ""
     if rest:
@@ -336,24 +461,104 @@ def _title_and_case(
     return title, case, used
 
 
-def _sections(doc: ExtractedDocument, body: list[TextLine], end: int) -> list[Section]:
-    """Typed sections of an item body: a new section at each heading of another kind."""
-    marks: list[tuple[TextLine, str, str]] = []  # (heading line, kind, heading as written)
+def _sections(doc: ExtractedDocument, body: list[TextLine], end: int, style: HeadingStyle | None = None) -> list[Section]:
+    """Typed sections of an item body: a new section at each heading of another kind.
+
+    A heading is a line of the section vocabulary (``Beslut``, ``Beslutet expedieras till:
+    Motionären`` with its value on the same line), or a line the document sets like its known
+    headings (``style``) but that the vocabulary does not know: an ``other`` section with the
+    heading kept as written.
+    """
+    marks: list[tuple[TextLine, str, str, int]] = []  # (heading line, kind, heading as written, text start)
     current: str | None = None
-    for ln in body:
+    for k, ln in enumerate(body):
         found = _section_kind(ln.text)
-        if not found or found[0] == current:
+        start = ln.end
+        if not found:
+            inline = _inline_heading(ln.text)
+            if inline:
+                found, start = (inline[0], inline[1]), ln.start + inline[2]
+        if not found and style is not None and current not in DECISION_KINDS \
+                and style.matches(ln, body[k + 1] if k + 1 < len(body) else None):
+            found = ("other", ln.text.rstrip(":").strip())
+            current = None
+        if not found or (found[0] == current and found[0] != "other"):
             continue  # sub-headings and repeated headings of the same kind stay inside
-        marks.append((ln, found[0], found[1]))
+        marks.append((ln, found[0], found[1], start))
         current = found[0]
     sections: list[Section] = []
     if body and (not marks or marks[0][0] is not body[0]):
         # text between the title and the first heading
         _add_section(doc, sections, "other", None, body[0].start, marks[0][0].start if marks else end)
-    for i, (ln, kind, heading) in enumerate(marks):
+    for i, (_ln, kind, heading, start) in enumerate(marks):
         stop = marks[i + 1][0].start if i + 1 < len(marks) else end
-        _add_section(doc, sections, kind, heading, ln.end, stop)
+        _add_section(doc, sections, kind, heading, start, stop)
     return sections
+
+
+# an unknown heading-like line inside these is a sub-heading of the decision text, not a new section
+DECISION_KINDS = ("beslut", "yrkanden", "beslutsgang", "omrostning", "forslag_till_beslut", "expedieras_till")
+INLINE_HEADING_KINDS = ("expedieras_till", "beslutsunderlag", "jav")  # "Beslutet expedieras till: Motionären"
+
+
+def _inline_heading(text: str) -> tuple[str, str, int] | None:
+    """(kind, heading, where the value starts) for ``Heading: value`` on one line."""
+    head, colon, value = text.partition(":")
+    if not colon or not value.strip():
+        return None
+    found = _section_kind(head)
+    if not found or found[0] not in INLINE_HEADING_KINDS:
+        return None
+    return found[0], found[1], len(head) + 1 + (len(value) - len(value.lstrip()))
+
+
+@dataclass
+class HeadingStyle:
+    """How a document sets its section headings, learnt from the lines its vocabulary knows.
+
+    A heading stands at the start of a paragraph, its text follows on the very next line, it
+    is short, and (when the PDF tells weights) it has the weight most known headings have.
+    """
+
+    bold: bool | None
+    MAX_WORDS = 6
+    MAX_CHARS = 50
+
+    def matches(self, ln: TextLine, nxt: TextLine | None) -> bool:
+        """Whether an unknown line is a heading in this style."""
+        text = ln.text.strip()
+        if not ln.para_start or nxt is None or nxt.para_start:
+            return False
+        if self.bold is not None and ln.bold != self.bold:
+            return False
+        if len(text) > self.MAX_CHARS or len(text.split()) > self.MAX_WORDS or "\t" in text:
+            return False
+        if not text[0].isupper() or text.endswith((".", ",", ";", ":", "-", "–")) or "(" in text:
+            return False
+        if re.search(r"\d", text) or ITEM_LINE_RE.match(text) or case_number(text):
+            return False
+        return not re.search(r"\b(?:och|att|som|samt|med|för|till|av|i|på)$", text, re.IGNORECASE)
+
+
+MIN_KNOWN_HEADINGS = 4  # fewer known headings than this: too little to learn a style from
+
+
+def _heading_style(doc: ExtractedDocument, lines: list[TextLine], heads: list[tuple[TextLine, TextLine | None, str, int]]
+                   ) -> HeadingStyle | None:
+    """The document's heading style, from the known headings inside its items (None: not enough)."""
+    if not heads:
+        return None
+    first = heads[0][0].index
+    known = [ln for ln in lines[first:] if _section_kind(ln.text)]
+    if len(known) < MIN_KNOWN_HEADINGS:
+        return None
+    followed = [ln for ln in known if ln.index + 1 < len(lines) and not lines[ln.index + 1].para_start]
+    starting = [ln for ln in known if ln.para_start]
+    if len(followed) < 0.6 * len(known) or len(starting) < 0.6 * len(known):
+        return None  # this document does not set its headings apart that way
+    # Weight is not used: text backends disagree on which lines are bold, and the structure
+    # (a paragraph start directly followed by its text) is what every layout seen shares.
+    return HeadingStyle(None)
 
 
 def _add_section(
@@ -377,15 +582,65 @@ def _add_section(
     )
 
 
+MAX_RECIPIENT_WORDS = 14  # a longer line is prose, not an addressee
+LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|(?<!-)\s+(?:och|samt)\s+)")
+DEFINITE_NOUN_RE = re.compile(r"(?:en|et|na|erna|arna|orna)$")
+
+
+def _is_addressee(part: str) -> bool:
+    """Whether a piece of a list line can stand alone as an addressee.
+
+    ``Kommunikation`` after ``Avdelningen för IT,`` cannot (lower case, no definite form), nor
+    can ``Y:s fond`` after ``Stiftelsen X och``; ``Kommunstyrelsen`` and ``ekonomiavdelningen`` can.
+    """
+    words = part.split()
+    if not words:
+        return False
+    if re.match(r"^[\wåäöÅÄÖ-]+:s$", words[0]):
+        return False  # a genitive opens the second half of one name
+    if words[0][0].isupper() or words[0][0].isdigit():
+        return True
+    return len(words) <= 5 and bool(DEFINITE_NOUN_RE.search(words[-1].lower())) and words[0] not in ("för", "i", "av")
+
+
+def _split_addressees(line: str) -> list[str]:
+    """Split a list line at commas, ``och`` and ``samt`` only where each part is itself an addressee."""
+    pieces = LIST_SPLIT_RE.split(line)
+    out = [pieces[0]]
+    for sep, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        if _is_addressee(part) and _is_addressee(out[-1]):
+            out.append(part)
+        else:
+            out[-1] = out[-1] + sep + part
+    return [p.strip().rstrip(".") for p in out if p.strip()]
+
+
 def recipients(text: str) -> list[str]:
-    """Addressees of an ``Expedieras till`` section, one per name."""
+    """Addressees of an ``Expedieras till`` section, one per name.
+
+    The list ends where the list ends: at a blank line followed by prose (a sentence), or at a
+    line too long to be an addressee once the list has begun.
+    """
     out: list[str] = []
+    gap = False
     for line in text.split("\n"):
-        line = re.sub(r"^\s*(?:[•\-–*·]|\d+[.)])\s*", "", line).strip().rstrip(".;")
-        if not line or len(line.split()) > 14:
+        if not line.strip():
+            gap = True
             continue
-        for part in re.split(r"\s*[,;]\s*|(?<!-)\s+(?:och|samt)\s+", line):
-            part = part.strip().rstrip(".")
+        line = re.sub(r"^\s*(?:[•\-–*·]|\d+[.)])\s*", "", line).strip().rstrip(".;")
+        prose = len(line.split()) > MAX_RECIPIENT_WORDS or (
+            line.endswith(".") or (len(line.split()) > 6 and line[:1].islower()))
+        if prose:
+            if out:
+                break
+            continue
+        if gap and out and line[:1].islower():
+            break
+        gap = False
+        parts = _split_addressees(line.replace("\t", " "))
+        if out and parts and not _is_addressee(parts[0]) and parts[0][:1].islower():
+            out[-1] = f"{out[-1]} {parts.pop(0)}"  # the wrapped rest of the last addressee
+        for part in parts:
             if part and part not in out:
                 out.append(part)
     return out
@@ -446,16 +701,14 @@ def _cover_rows(cover: list[TextLine]) -> list[TextLine]:
     return rows
 
 
-def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> Meeting:
+def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int, regions: list[Region]) -> Meeting:
     """The meeting from the cover (``doc.text[:cover_end]``, the text before the first item) and the page headers."""
-    cover = _cover_rows([ln for ln in lines if ln.end <= cover_end])
+    agenda = [(r.start, r.end) for r in regions if r.kind != "cover" and r.start < cover_end]
+    cover = _cover_rows([ln for ln in lines if ln.end <= cover_end and not any(a <= ln.start < b for a, b in agenda)])
     header_lines = [h for p in doc.pages[:3] for h in p.header]
     meeting = Meeting()
-    meeting.body = _find_body(cover, header_lines)
-    meeting.organisation = next(
-        (m.group("org") for t in [ln.text for ln in cover[:15]] + header_lines if (m := ORG_RE.match(t.strip()))),
-        None,
-    )
+    meeting.body = _find_body(cover, header_lines, doc.text)
+    meeting.organisation = _find_organisation(cover, header_lines)
     if meeting.body is None:  # text files: "Göteborgs Stad Kommunfullmäktige, protokoll" in a page header
         for ln in lines:
             m = ORG_BODY_RE.match(ln.text)
@@ -464,7 +717,7 @@ def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int) -> M
                 meeting.body = m.group("body")
                 break
     meeting.meeting_date = _find_date(cover, header_lines) or _labelled_date(lines)
-    meeting.place = _find_place(cover)
+    meeting.place = _find_place(cover, meeting.organisation)
     rng = _declared_range("\n".join(ln.text for ln in cover))
     if rng:
         meeting.first_item, meeting.last_item = rng
@@ -505,22 +758,63 @@ def _labelled_value_date(cover: list[TextLine], label: re.Pattern[str]) -> str |
     return None
 
 
-def _find_body(cover: list[TextLine], header_lines: list[str]) -> str | None:
-    texts = [ln.text for ln in cover[:25]]
+BODY_LABEL_RE = re.compile(
+    r"^(?:beslutande organ|sammanträdande organ|organ|nämnd|instans)(?:\s*:\s*|\t+\s*|\s+)(?P<body>[A-ZÅÄÖ]\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _find_body(cover: list[TextLine], header_lines: list[str], text: str = "") -> str | None:
+    """The body that met: a ``Beslutande organ`` / ``Organ`` label, else the cover's title, else the
+    running header; in capitals it is written as the protocol writes it in running text."""
+    texts = [ln.text for ln in cover[:60]]
     for t in texts:
-        m = re.match(r"^(?:Organ|Nämnd|Instans|Organ:)\s+(?P<body>\S.*)$", t)
-        if m:
-            return m.group("body").strip()
-    for source in (texts, header_lines):
-        for i, t in enumerate(source):
-            cand = t.strip()
+        m = BODY_LABEL_RE.match(t.strip())
+        if m and BODY_WORD_RE.search(m.group("body").split()[-1].rstrip(".,")):
+            return _as_written(m.group("body").strip(), text)
+    for source in (texts[:25], header_lines):
+        cells = [c.strip() for t in source for c in t.split("\t") if c.strip()]
+        for i, cand in enumerate(cells):
             # a body name split over two lines: "Regionala utvecklingsnämndens" / "arbetsutskott"
-            if i + 1 < len(source) and re.search(r"s$", cand) and re.match(r"^[a-zåäö]+$", source[i + 1].strip()):
-                cand = f"{cand} {source[i + 1].strip()}"
+            if i + 1 < len(cells) and re.search(r"s$", cand) and re.match(r"^[a-zåäö]+$", cells[i + 1]):
+                cand = f"{cand} {cells[i + 1]}"
             words = cand.split()
             if 1 <= len(words) <= 6 and cand[0].isupper() and BODY_WORD_RE.search(words[-1]):
                 if not re.search(r"\d|:", cand):
-                    return cand
+                    return _as_written(cand, text)
+    return None
+
+
+def _as_written(name: str, text: str) -> str:
+    """``KOMMUNFULLMÄKTIGE`` -> ``Kommunfullmäktige``: the form the running text uses, else capitalised."""
+    if not name.isupper():
+        return name
+    for m in re.finditer(re.escape(name), text, re.IGNORECASE):
+        found = m.group(0)
+        if found[0].isupper() and not found.isupper():
+            return found
+    return name[0] + name[1:].lower()
+
+
+ORGANISATION_RE = re.compile(
+    r"(?P<org>Region\s+[A-ZÅÄÖ][\wåäö-]+|[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad|läns landsting))(?=$|[\s,;.)])"
+)
+
+
+def _find_organisation(cover: list[TextLine], header_lines: list[str]) -> str | None:
+    """The municipality or region: the letterhead, else a cover value (the place line, the
+    anslag's förvaringsplats), else the running header."""
+    texts = [ln.text for ln in cover[:15]] + header_lines
+    for t in texts:
+        m = ORG_RE.match(t.strip())
+        if m:
+            return m.group("org")
+    for t in [ln.text for ln in cover] + header_lines:
+        for cell in t.split("\t"):
+            value = cell.split(":", 1)[1] if ":" in cell else cell
+            m = ORGANISATION_RE.match(value.strip())
+            if m:
+                return m.group("org")
     return None
 
 
@@ -551,16 +845,32 @@ def _labelled_date(lines: list[TextLine]) -> str | None:
     return None
 
 
-def _find_place(cover: list[TextLine]) -> str | None:
-    for ln in cover[:40]:
-        m = re.match(r"^(?:plats och tid|sammanträdesplats|plats|lokal)\s*:?\s*(?P<v>\S.*)$", ln.text, re.I)
+PLACE_LABEL_RE = re.compile(r"^(?:plats och tid|sammanträdesplats|plats|lokal)\s*:?\s*(?P<v>.*)$", re.IGNORECASE)
+PLACE_MAX_LOOKAHEAD = 8  # "Plats:" with its value printed further down, past "Tid:" and the date
+
+
+def _find_place(cover: list[TextLine], organisation: str | None = None) -> str | None:
+    """The room or building of the meeting, never a page number; the organisation in front of it
+    (``Lomma kommun, Sessionssalen Alnarp``) is the organisation's, not the place's."""
+    for k, ln in enumerate(cover[:40]):
+        m = PLACE_LABEL_RE.match(ln.text)
         if not m:
             continue
-        value = m.group("v")
-        # cut at the time or date: "Kommunhuset, Björkvik, tisdagen den 12 mars 2024 kl. 13.00"
-        value = value[: place_end(value)].strip(" ,;")
-        if value:
-            return value
+        candidates = [m.group("v")] + [c.text for c in cover[k + 1 : k + 1 + PLACE_MAX_LOOKAHEAD]] \
+            if not m.group("v").strip() else [m.group("v")]
+        for value in candidates:
+            value = value.replace("\t", " ").strip()
+            if not value or re.match(r"^(?:sida\s*)?\d+(?:\s*(?:av|\()\s*\d+\)?)?$", value, re.IGNORECASE):
+                continue
+            if value.endswith(":") or _is_label(value) or value.isupper() or not re.search(r"[^\W\d]", value):
+                continue
+            # cut at the time or date: "Kommunhuset, Björkvik, tisdagen den 12 mars 2024 kl. 13.00"
+            value = value[: place_end(value)].strip(" ,;")
+            if organisation and value.startswith(organisation + ","):
+                value = value[len(organisation) + 1 :].strip()
+            if value:
+                return value
+        return None
     return None
 
 
