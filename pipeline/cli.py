@@ -1,9 +1,10 @@
 """The ``protokoll`` command: click only. Parses options, calls the stages, maps errors to exit codes.
 
 Exit codes: 0 all documents went well; 1 one or more documents failed (each
-named on stderr and recorded in the database); 2 usage error; 3 the run could
-not go on (database unreachable, unreadable stage file); 4 another ingest holds the
-database's lock (try later, or --wait).
+named on stderr and recorded in the database), or for ``check`` a self-check
+found an error; 2 usage error; 3 the run could not go on (database unreachable,
+unreadable stage file); 4 another ingest holds the database's lock (try later,
+or --wait).
 """
 
 from __future__ import annotations
@@ -318,14 +319,19 @@ def ingest_cmd(
     sys.exit(EXIT_OK if status == "ok" else EXIT_FAILED)
 
 
+STATUS_ERRORS = 10  # errors listed by status; protokoll check lists them all
+
+
 @main.command()
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def status(db_url: str | None, fmt: str) -> None:
-    """Documents by status, the last run, and the failures with their reasons."""
+    """Documents by status, the last run, the failures with their reasons, and the self-check issues."""
     import json
 
     import sqlalchemy as sa
+
+    from .query import fetch_issues, issue_counts
 
     engine = _engine(db_url)
     d, r = db.documents.c, db.runs.c
@@ -338,11 +344,17 @@ def status(db_url: str | None, fmt: str) -> None:
             .join_from(db.document_paths, db.documents, p.document_id == d.id)
             .where(d.status == "failed").order_by(p.path)
         ).all()
+    issues = fetch_issues(engine)
+    counts = issue_counts(issues)
+    errors = [i for i in issues if i.severity == "error"]
     if fmt == "json":
         click.echo(json.dumps({
             "documents": {"ok": by_status.get("ok", 0), "failed": by_status.get("failed", 0)},
             "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in last.items()} if last else None,
             "failures": [{"path": f.path, "stage": f.failed_stage, "error": f.error} for f in failures],
+            "issues": counts,
+            "errors": [{"path": e.path, "code": e.code, "item": e.number, "page": e.page, "message": e.message}
+                       for e in errors],
         }, ensure_ascii=False, indent=1))
         return
     click.echo(f"documents: {by_status.get('ok', 0)} ok, {by_status.get('failed', 0)} failed")
@@ -357,6 +369,17 @@ def status(db_url: str | None, fmt: str) -> None:
         click.echo("last run: none")
     for f in failures:
         click.echo(f"failed: {f.path}: {f.error}")
+    parts = [
+        f"{sum(codes.values())} {severity}{'s' if sum(codes.values()) > 1 else ''} "
+        f"({', '.join(f'{code} {n}' for code, n in codes.items())})"
+        for severity, codes in counts.items()
+    ]
+    documents = len({i.path for i in issues})
+    click.echo(f"issues: {', '.join(parts)} in {documents} document{'s' if documents > 1 else ''}" if parts else "issues: none")
+    for e in errors[:STATUS_ERRORS]:
+        click.echo(e.line())
+    if len(errors) > STATUS_ERRORS:
+        click.echo(f"... {len(errors) - STATUS_ERRORS} more errors: protokoll check --errors-only")
 
 
 @main.command(name="retry-failed")
@@ -505,6 +528,28 @@ def query(sql: str, db_url: str | None, fmt: str) -> None:
 
     columns, rows = run_query(read_only_engine(db_url), sql)
     click.echo(format_rows(columns, rows, fmt))
+
+
+@main.command()
+@_db_option
+@click.option("--errors-only", is_flag=True, help="Print the errors only (the exit code is the same).")
+@click.pass_obj
+def check(ctx: Context, db_url: str | None, errors_only: bool) -> None:
+    """Print the self-check issues of every document, one per line; exit 1 when any is an error.
+
+    Read-only: never creates or changes a database. For a cron job that holds back publishing.
+    """
+    from .query import fetch_issues, read_only_engine
+
+    issues = fetch_issues(read_only_engine(db_url))
+    for issue in issues:
+        if issue.severity == "error" or not errors_only:
+            click.echo(issue.line())
+    errors = sum(i.severity == "error" for i in issues)
+    if not ctx.quiet:
+        documents = len({i.path for i in issues})
+        click.echo(f"protokoll: {errors} error(s), {len(issues) - errors} warning(s) in {documents} document(s)", err=True)
+    sys.exit(EXIT_FAILED if errors else EXIT_OK)
 
 
 @main.command()

@@ -162,6 +162,8 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     # attachments and their self-check issues when imported again (--force)
     for table in ("cover_entities", "recusals", "recusals_by_item", "regions", "attachments", "document_issues"):
         assert scalar(str(db), f"SELECT count(*) FROM {table}") == 0, table
+    check = run("check", "--db", str(db))
+    assert (check.exit_code, check.stdout, check.stderr) == (0, "", "protokoll: 0 error(s), 0 warning(s) in 0 document(s)\n")
     assert scalar(str(db), "SELECT count(*) FROM document_paths") == 3
     hits = json.loads(run("search", "budget", "--db", str(db), "--format", "json").stdout)
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]

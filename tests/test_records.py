@@ -206,6 +206,79 @@ def test_export_includes_the_new_tables(db_url: str, tmp_path: Path) -> None:
     }
 
 
+KF_ERROR = "kf-2025-06-05.pdf: error missing_items: the cover declares §§ 30-33; not found: § 32"
+KF_WARNING = "kf-2025-06-05.pdf: warning attachment_unknown_item p.7: Bilaga KF § 40/25 (p. 7) names § 40, which this protocol does not have"
+KS_WARNING = "a-ks-2025-05-20.pdf: warning vote_counts §12 p.2: § 12: counts add up to 10, most votes of this meeting add up to 11"
+
+
+def test_check_prints_every_issue_and_exits_1_on_errors(db_url: str) -> None:
+    engine = engine_for(db_url)
+    load.save(engine, kf())
+    load.save(engine, ks())
+    result = run("check", "--db", db_url)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [KS_WARNING, KF_ERROR, KF_WARNING]
+    assert result.stderr == "protokoll: 1 error(s), 2 warning(s) in 2 document(s)\n"
+    errors_only = run("--quiet", "check", "--db", db_url, "--errors-only")
+    assert (errors_only.exit_code, errors_only.stdout, errors_only.stderr) == (1, KF_ERROR + "\n", "")
+    # the corrected protocol has no issues left: only the warning, exit 0
+    load.save(engine, kf(2))
+    engine.dispose()
+    result = run("check", "--db", db_url)
+    assert (result.exit_code, result.stdout.splitlines()) == (0, [KS_WARNING])
+
+
+def test_status_counts_issues_and_lists_the_errors(db_url: str) -> None:
+    engine = engine_for(db_url)
+    assert run("status", "--db", db_url).stdout.splitlines()[-1] == "issues: none"
+    load.save(engine, kf())
+    load.save(engine, ks())
+    engine.dispose()
+    assert run("status", "--db", db_url).stdout.splitlines() == [
+        "documents: 2 ok, 0 failed",
+        "last run: none",
+        "issues: 1 error (missing_items 1), 2 warnings (attachment_unknown_item 1, vote_counts 1) in 2 documents",
+        KF_ERROR,
+    ]
+    status = json.loads(run("status", "--db", db_url, "--format", "json").stdout)
+    assert status["issues"] == {"error": {"missing_items": 1}, "warning": {"attachment_unknown_item": 1, "vote_counts": 1}}
+    assert status["errors"] == [{"path": "kf-2025-06-05.pdf", "code": "missing_items", "item": None, "page": None,
+                                 "message": "the cover declares §§ 30-33; not found: § 32"}]
+
+
+def test_status_lists_ten_errors_and_points_to_check(tmp_path: Path) -> None:
+    database = str(tmp_path / "t.db")
+    engine = engine_for(database)
+    for n in range(12):
+        p = kf()
+        p.path, p.sha256 = f"kf-{n:02d}.pdf", hashlib.sha256(f"{n}".encode()).hexdigest()
+        load.save(engine, p)
+    engine.dispose()
+    out = run("status", "--db", database).stdout.splitlines()
+    assert out[2] == "issues: 12 errors (missing_items 12), 12 warnings (attachment_unknown_item 12) in 12 documents"
+    assert out[3:] == [f"kf-{n:02d}.pdf: error missing_items: the cover declares §§ 30-33; not found: § 32"
+                       for n in range(10)] + ["... 2 more errors: protokoll check --errors-only"]
+
+
+def test_check_never_creates_or_changes_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = run("check", "--db", str(missing))
+    assert (result.exit_code, result.stderr) == (3, f"protokoll: no database at {missing}; run 'protokoll ingest' first\n")
+    assert list(tmp_path.iterdir()) == []
+    # a database of the first schema version has no document_issues: say how to get them, touch nothing
+    old = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "data" / "protocols-v1.db", old)
+    before = old.read_bytes()
+    result = run("check", "--db", str(old))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"protokoll: the database at {old} has no document_issues table (made by an "
+        "older version); run 'protokoll migrate', then 'protokoll ingest --force' to check the documents\n"
+    )
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]
+
+
 def test_a_database_of_the_first_version_takes_attachments_once_migrated(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copy(ROOT / "tests" / "data" / "protocols-v1.db", old)
@@ -219,3 +292,5 @@ def test_a_database_of_the_first_version_takes_attachments_once_migrated(tmp_pat
         (76, "Genomförande av fullmäktigeuppdragen tilldelade regionala utvecklingsnämnden 2023", kind, None)
         for kind in ("beslutsgang", "forslag_till_beslut")
     ] + [(31, "Taxa för bygglov", "attachment:voteringslista", "Bilaga KF § 31/25")]
+    result = run("check", "--db", str(old))
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [KF_ERROR, KF_WARNING])
