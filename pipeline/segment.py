@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from .checks import check_protocol
 from .decisions import extract_decisions
 from .regions import attachment_kind, build_regions, page_hints
 from .types import (
@@ -145,6 +146,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
     )
     if protocol.doc_type == "protokoll":  # an agenda or a notice holds no decisions yet
         protocol.decisions = extract_decisions(protocol)
+    protocol.issues = check_protocol(protocol)
     return protocol
 
 
@@ -332,7 +334,15 @@ def _item_candidate(ln: TextLine, lines: list[TextLine]) -> tuple[int, float, st
         score += 1.0
     if any(_section_kind(x.text) for x in lines[ln.index + 1 : ln.index + 6]):
         score += 0.5
+    # a heading has a body: an agenda line (ärendelista, innehåll) is followed by the next § at
+    # once, so when the same numbers occur twice the run whose items have text wins
+    following = lines[ln.index + 1 : ln.index + 1 + BODY_LINES]
+    if len(following) == BODY_LINES and not any(ITEM_LINE_RE.match(x.text) for x in following):
+        score += 0.75
     return int(m.group("num")), score, rest
+
+
+BODY_LINES = 4
 
 
 def _choose_items(

@@ -239,6 +239,11 @@ def _rules_component(doc: Any) -> Any:
     return doc
 
 
+COMPANY_SUFFIXES = {"AB", "HB", "KB", "Ab", "Oy", "Oyj", "Ltd", "AS", "ASA", "ApS", "GmbH", "ek.", "förening"}
+PROPERTY_NUMBER_RE = re.compile(r"^\d{1,4}:\d{1,4}$")
+TRAILING_NOT_NAME = {"m.fl", "m. fl", "mfl", "m", "fl", "m.m", "mm", "m.fl."}
+
+
 def _trimmed(ent: Any) -> Any:
     """A model span without the line-break tokens it may take in at either end ("Kilsgatan\\n"); None if nothing is left."""
     from spacy.tokens import Span
@@ -248,11 +253,21 @@ def _trimmed(ent: Any) -> Any:
         start += 1
     while end > start and ent.doc[end - 1].is_space:
         end -= 1
+    # "Bert Larssons m.fl. yrkande": the abbreviation for "and others" is no part of the name
+    while end - start > 1 and ent.doc[end - 1].lower_.rstrip(".") in TRAILING_NOT_NAME:
+        end -= 1
+    while end > start and ent.doc[end - 1].is_space:
+        end -= 1
     if start == end:
         return None
-    if (start, end) == (ent.start, ent.end):
+    label = ent.label_
+    if label == "PERSON" and ent.doc[end - 1].text in COMPANY_SUFFIXES:
+        label = "ORG"  # "Minnesberg Sverige AB"
+    elif label == "PERSON" and end < len(ent.doc) and PROPERTY_NUMBER_RE.match(ent.doc[end].text):
+        label = "LOC"  # a property designation: "Lomma Fjelie 2:12", "Björkvik Norrby 3:14"
+    if (start, end, label) == (ent.start, ent.end, ent.label_):
         return ent
-    return Span(ent.doc, start, end, label=ent.label_)
+    return Span(ent.doc, start, end, label=label)
 
 
 def listed_places(doc: Any) -> list[Any]:
