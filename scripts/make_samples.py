@@ -982,6 +982,122 @@ def make_scanned(path: Path, rng: random.Random) -> None:
     canvas.save()
 
 
+# A member vote table with X marks inline under Omröstning, and a Voteringslista attachment whose
+# table has the vote as a word in a Val column. Who voted what is fixed here; tests/test_tables.py
+# lists the same by hand.
+VOTE_MEMBERS = (
+    # name as printed (inline table), party, vote in § 11's first vote, vote in bilaga A
+    ("Anna Berg (S)", "S", "Ja", "Ja"),
+    ("Erik Sandberg (C)", "C", "Ja", "Ja"),
+    ("Frostdahl-Blomqvist Siw (S)", "S", "Ja", "Ja"),
+    ("Per Ek (M)", "M", "Nej", "Nej"),
+    ("Karin Ståhl (M)", "M", "Nej", "Nej"),
+    ("Mats Olofsson (SD)", "SD", "Nej", "Nej"),
+    ("Lena Nyström (V)", "V", "Ja", "Ja"),
+    ("Jonas Åkerlund (KD)", "KD", "Ja", "Ja"),
+    ("Maria Lindqvist Eriksson (L)", "L", "Avstår", "Ja"),  # the inline cell wraps after "Eriksson"
+)
+
+
+def _vote_page_text(page: Page, y: float, text: str, font: str = "Helvetica", size: float = 11) -> float:
+    """Draw wrapped body text from baseline ``y``; return the baseline after it."""
+    for line in wrap(text, font, size, RIGHT - LEFT):
+        page.text(LEFT, y, line, font, size)
+        y -= 14
+    return y
+
+
+def _centred(page: Page, x: float, y: float, text: str, font: str, size: float) -> None:
+    page.text(x - width_of(text, font, size) / 2, y, text, font, size)
+
+
+def make_vote_table_fixture(path: Path) -> int:
+    """Write vote-table-x-marks.pdf: § 11 with an X-mark table, then bilaga A, a Voteringslista with a Val column."""
+    first = Page()
+    y = PAGE_HEIGHT - 160
+    first.text(LEFT, y, "§ 11 Motion om fler laddplatser för elbilar", "Helvetica-Bold", 12)
+    y -= 16
+    first.text(LEFT, y, "Dnr KS 2024/88", "Helvetica", 11)
+    y -= 26
+    first.text(LEFT, y, "Yrkanden", "Helvetica-Bold", 11)
+    y = _vote_page_text(first, y - 14, "Anna Berg (S) yrkar bifall till motionen.")
+    y = _vote_page_text(first, y, "Per Ek (M) yrkar att ärendet återremitteras för att utreda kostnaderna.")
+    y = _vote_page_text(first, y, "Mats Olofsson (SD) yrkar avslag på motionen.")
+    y -= 12
+    first.text(LEFT, y, "Omröstning", "Helvetica-Bold", 11)
+    y = _vote_page_text(first, y - 14, (
+        "Omröstning begärs om ärendet ska avgöras i dag. Ja-röst för att avgöra ärendet i dag, nej-röst för "
+        "återremiss. Med 5 ja-röster mot 3 nej-röster, 1 avstår, beslutar kommunfullmäktige att avgöra "
+        "ärendet i dag. Ledamöterna har röstat enligt följande:"
+    ))
+    y -= 10
+    columns = {"Ja": 330.0, "Nej": 380.0, "Avstår": 435.0}
+    first.text(LEFT, y, "Ledamot", "Helvetica-Bold", 11)
+    for word, x in columns.items():
+        _centred(first, x, y, word, "Helvetica-Bold", 11)
+    first.lines.append((LEFT, y - 4, 470, y - 4))
+    y -= 18
+    for name, _party, vote, _attached in VOTE_MEMBERS:
+        if name.startswith("Maria"):  # a wrapped cell, the mark centred between its two lines
+            first.text(LEFT, y, "Maria Lindqvist", "Helvetica", 11)
+            first.text(LEFT, y - 13, "Eriksson (L)", "Helvetica", 11)
+            _centred(first, columns[vote], y - 6.5, "X", "Helvetica", 11)
+            y -= 27
+            continue
+        first.text(LEFT, y, name, "Helvetica", 11)
+        _centred(first, columns[vote], y, "X", "Helvetica", 11)
+        y -= 14
+    y -= 12
+    y = _vote_page_text(first, y, (
+        "Ordföranden ställer därefter proposition på bifall och avslag till motionen och finner att "
+        "kommunfullmäktige bifaller den. Omröstning begärs. Ja-röst för bifall till motionen, nej-röst för "
+        "avslag. Omröstningens resultat framgår av bifogad voteringslista, bilaga A."
+    ))
+    y -= 12
+    first.text(LEFT, y, "Beslut", "Helvetica-Bold", 11)
+    _vote_page_text(first, y - 14, "Kommunfullmäktige bifaller motionen.")
+
+    second = Page()
+    y = PAGE_HEIGHT - 160
+    second.text(RIGHT, y, "Bilaga A § 11/24", "Helvetica", 11, align="right")
+    y -= 24
+    second.text(LEFT, y, "Voteringslista", "Helvetica-Bold", 14)
+    y = _vote_page_text(second, y - 20, "Kommunfullmäktige 2024-04-22, motion om fler laddplatser för elbilar.")
+    y = _vote_page_text(second, y, "Ja-röst för bifall till motionen, nej-röst för avslag.")
+    y -= 10
+    stops = {"Nr": LEFT, "Namn": LEFT + 30, "Parti": 300.0, "Val": 380.0}
+    for word, x in stops.items():
+        second.text(x, y, word, "Helvetica-Bold", 11)
+    y -= 18
+    for number, (name, party, _vote, attached) in enumerate(VOTE_MEMBERS, 1):
+        plain = name.split(" (")[0]
+        if plain.startswith("Frostdahl"):
+            plain = "Frostdahl-Blomqvist, Siw"  # surname first, with a comma
+        for word, x in zip((str(number), plain, party, attached), stops.values(), strict=True):
+            second.text(x, y, word, "Helvetica", 11)
+        y -= 14
+    y -= 14
+    second.text(LEFT, y, "Resultat", "Helvetica-Bold", 11)
+    for label, count in (("Ja", 6), ("Nej", 3), ("Avstår", 0), ("Totalt", 9)):
+        y -= 14
+        second.text(LEFT, y, label, "Helvetica", 11)
+        second.text(LEFT + 80, y, str(count), "Helvetica", 11)
+
+    pages = [first, second]
+    for number, page in enumerate(pages, 1):
+        top = PAGE_HEIGHT
+        page.text(LEFT, top - 50, "Björkviks kommun", "Helvetica-Bold", 12)
+        page.text(RIGHT, top - 50, f"{number} ({len(pages)})", "Helvetica", 10, align="right")
+        page.text(LEFT, top - 80, "Protokoll", "Helvetica-Bold", 16)
+        page.text(LEFT, top - 100, "Kommunfullmäktige", "Helvetica-Bold", 12)
+        page.text(LEFT, top - 116, "Sammanträdesdatum 2024-04-22", "Helvetica", 11)
+        page.lines.append((LEFT, top - 126, RIGHT, top - 126))
+        page.lines.append((LEFT, 62, RIGHT, 62))
+        page.text(LEFT, 50, "Justerandes signatur", "Helvetica", 8)
+        page.text(RIGHT, 50, "Utdragsbestyrkande", "Helvetica", 8, align="right")
+    return write_pdf(path, pages, "Protokoll Kommunfullmäktige 2024-04-22", "Björkviks kommun")
+
+
 def make_bad_fixtures(directory: Path) -> dict[str, int]:
     """Write one small PDF per failure mode, plus minimal-protocol.pdf; return name -> size."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -995,6 +1111,7 @@ def make_bad_fixtures(directory: Path) -> dict[str, int]:
     make_encrypted(directory / "encrypted.pdf")
     make_scanned(directory / "scanned-no-text.pdf", random.Random(RANDOM_SEED))
     make_minimal_protocol(directory / "minimal-protocol.pdf")
+    make_vote_table_fixture(directory / "vote-table-x-marks.pdf")
     return {path.name: path.stat().st_size for path in sorted(directory.glob("*.pdf"))}
 
 
