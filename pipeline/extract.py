@@ -300,6 +300,7 @@ def _lines_of(raw: list[dict[str, Any]]) -> tuple[list[Line], list[Word], int]:
     return lines, words, count
 
 
+LAYOUT_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
 COLUMN_GAP = 24.0  # points: a gap this wide inside a line separates columns (label | value, table cells)
 
 
@@ -494,9 +495,15 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
     """Drop header/footer lines (or tab-separated cells of a line) that the text layer put
     in the middle of the page: text that was removed as furniture on at least ``need`` pages."""
     kept: list[Line] = []
+    cut = False  # furniture was removed since the last kept line
     for ln in lines:
+        if cut and kept and not kept[-1].text.endswith(SENTENCE_END):
+            # the sentence the header interrupted goes on: close the gap it left
+            height = ln.bottom - ln.top
+            ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
         cells = ln.text.split("\t")
         rest = [c for c in cells if _furniture_key(c) not in strong]
+        cut = cut and len(rest) == 0
         if len(rest) == len(cells):
             # the header word printed just after the text on one baseline, without a column gap
             # ("Mark- och exploateringsavdelningen Sammanträdesdatum"); words only, never a date
@@ -506,6 +513,7 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
                 ln = Line("\t".join(cells[:-1] + [last[0]]), ln.top, ln.bottom, ln.x0, ln.bold)
             kept.append(ln)
             continue
+        cut = not any(c.strip() for c in rest)
         dropped = [c for c in cells if c not in rest]
         (page.header if ln.top < page.height / 2 or not page.height else page.footer).extend(dropped)
         if any(c.strip() for c in rest):
@@ -663,6 +671,7 @@ def _from_text(data: bytes, shown: str, sha: str) -> ExtractedDocument:
         y = 0.0
         for row in page_text.strip("\n").split("\n"):
             text = CID_BULLET_RE.sub("• ", row.translate(PUA_BULLETS)).strip()
+            text = LAYOUT_GAP_RE.sub("\t", text)  # pdftotext -layout: a wide gap separates columns
             if text:
                 lines.append(Line(text, y, y + 12.0, 0.0, False))
             y += 14.0

@@ -594,6 +594,7 @@ def _add_section(
 
 MAX_RECIPIENT_WORDS = 14  # a longer line is prose, not an addressee
 LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|(?<!-)\s+(?:och|samt)\s+)")
+GENITIVE_NAME_RE = re.compile(r"^(?:[A-ZÅÄÖ][\wåäö-]*\s+)*[A-ZÅÄÖ][\wåäö-]*s\s+[a-zåäö]+$")
 DEFINITE_NOUN_RE = re.compile(r"(?:en|et|na|erna|arna|orna)$")
 
 
@@ -606,8 +607,8 @@ def _is_addressee(part: str) -> bool:
     words = part.split()
     if not words:
         return False
-    if re.match(r"^[\wåäöÅÄÖ-]+:s$", words[0]):
-        return False  # a genitive opens the second half of one name
+    if re.match(r"^[\wåäöÅÄÖ-]+:s$", words[0]) or GENITIVE_NAME_RE.match(part):
+        return False  # the second half of one name: "Y:s fond", "Anna Eks fond"
     if words[0][0].isupper() or words[0][0].isdigit():
         return True
     return len(words) <= 5 and bool(DEFINITE_NOUN_RE.search(words[-1].lower())) and words[0] not in ("för", "i", "av")
@@ -637,9 +638,10 @@ def recipients(text: str) -> list[str]:
         if not line.strip():
             gap = True
             continue
-        line = re.sub(r"^\s*(?:[•\-–*·]|\d+[.)])\s*", "", line).strip().rstrip(".;")
+        line = re.sub(r"^\s*(?:[•\-–*·]|\d+[.)])\s*", "", line).strip()
         prose = len(line.split()) > MAX_RECIPIENT_WORDS or (
-            line.endswith(".") or (len(line.split()) > 6 and line[:1].islower()))
+            (line.endswith(".") and len(line.split()) > 4) or (len(line.split()) > 6 and line[:1].islower()))
+        line = line.rstrip(".;")
         if prose:
             if out:
                 break
@@ -856,6 +858,7 @@ def _labelled_date(lines: list[TextLine]) -> str | None:
 
 
 PLACE_LABEL_RE = re.compile(r"^(?:plats och tid|sammanträdesplats|plats|lokal)\s*:?\s*(?P<v>.*)$", re.IGNORECASE)
+PAGE_NUMBER_RE = re.compile(r"^(?:sida\s*)?\d+(?:\s*(?:av|\()\s*\d+\)?)?$", re.IGNORECASE)
 PLACE_MAX_LOOKAHEAD = 8  # "Plats:" with its value printed further down, past "Tid:" and the date
 
 
@@ -866,11 +869,12 @@ def _find_place(cover: list[TextLine], organisation: str | None = None) -> str |
         m = PLACE_LABEL_RE.match(ln.text)
         if not m:
             continue
-        candidates = [m.group("v")] + [c.text for c in cover[k + 1 : k + 1 + PLACE_MAX_LOOKAHEAD]] \
-            if not m.group("v").strip() else [m.group("v")]
+        value = m.group("v").replace("\t", " ").strip()
+        empty = not value or PAGE_NUMBER_RE.match(value)
+        candidates = [c.text for c in cover[k + 1 : k + 1 + PLACE_MAX_LOOKAHEAD]] if empty else [value]
         for value in candidates:
             value = value.replace("\t", " ").strip()
-            if not value or re.match(r"^(?:sida\s*)?\d+(?:\s*(?:av|\()\s*\d+\)?)?$", value, re.IGNORECASE):
+            if not value or PAGE_NUMBER_RE.match(value):
                 continue
             if value.endswith(":") or _is_label(value) or value.isupper() or not re.search(r"[^\W\d]", value):
                 continue
