@@ -67,6 +67,7 @@ class PageText:
     end: int
     lines: list[tuple[int, int, str]]  # (start, end, stripped text)
     has_header: bool
+    header: list[str]  # the running header lines removed from it (an appendix label can be one)
 
 
 def pages_of(doc: ExtractedDocument) -> list[PageText]:
@@ -80,12 +81,20 @@ def pages_of(doc: ExtractedDocument) -> list[PageText]:
                 lines.append((pos, pos + len(raw), raw.strip()))
             pos += len(raw) + 1
         page = doc.pages[span.page - 1]
-        out.append(PageText(span.page, span.start, span.end, lines, bool(page.header)))
+        out.append(PageText(span.page, span.start, span.end, lines, bool(page.header), list(page.header)))
     return out
 
 
 def attachment_marker(page: PageText) -> str | None:
-    """The label that opens an attachment page (``Bilaga KF § 31/25``, ``Voteringslista``), or None."""
+    """The label that opens an attachment page (``Bilaga KF § 31/25``, ``Voteringslista``), or None.
+
+    The label may have been taken off as a running header when every page of a long appendix
+    repeats it (``Bilaga Personalsektionen, 29.05.2023 § 30``).
+    """
+    for text in page.header:
+        label = ATTACHMENT_LABEL_RE.search(text.strip())
+        if label and re.search(r"§\s*\d|\bbilaga\s+(?:[A-Z]|\d{1,2})\b", label.group("label"), re.IGNORECASE):
+            return label.group("label").strip()
     for _start, _end, text in page.lines[:TOP_LINES]:
         m = TABLE_TITLE_RE.match(text)
         if m:
@@ -100,14 +109,19 @@ def attachment_marker(page: PageText) -> str | None:
     return None
 
 
-def agenda_page(page: PageText, is_item_line: re.Pattern[str]) -> str | None:
-    """'Ärendelista' (its heading) when the page is an agenda, or None."""
+def agenda_page(page: PageText, is_item_line: re.Pattern[str], by_density: bool = True) -> str | None:
+    """'Ärendelista' (its heading) when the page is an agenda, or 'agenda' when it is one by its
+    density (``by_density``: only before the items begin), or None."""
     for _start, _end, text in page.lines[:TOP_LINES]:
         if AGENDA_HEADING_RE.match(text):
             return text.rstrip(":")
-    heads = [k for k, (_s, _e, text) in enumerate(page.lines) if is_item_line.match(text)]
-    if len(heads) < AGENDA_MIN_HEADS:
+    if not by_density:
         return None
+    heads = [k for k, (_s, _e, text) in enumerate(page.lines) if is_item_line.match(text)
+             and not re.match(r"^\S+\s*§?\s*\d+\s*§?\s+[a-zåäö]", text)]  # "§ 3 mom. 2": a reference
+    numbers = [int(m.group()) for k in heads if (m := re.search(r"\d+", page.lines[k][2]))]
+    if len(heads) < AGENDA_MIN_HEADS or numbers != sorted(set(numbers)):
+        return None  # an agenda lists the §§ once each, in order
     if any(SECTION_LIKE_RE.match(text) for _s, _e, text in page.lines):
         return None
     gaps = [b - a - 1 for a, b in zip(heads, heads[1:], strict=False)]
@@ -138,6 +152,7 @@ def page_hints(doc: ExtractedDocument, is_item_line: re.Pattern[str]) -> dict[in
     """
     hints: dict[int, tuple[str, str]] = {}
     pages = pages_of(doc)
+    items_begun = False  # an agenda by density stands before the items, never among them
     k = 0
     while k < len(pages):
         page = pages[k]
@@ -147,16 +162,23 @@ def page_hints(doc: ExtractedDocument, is_item_line: re.Pattern[str]) -> dict[in
             k += 1
             while k < len(pages):
                 nxt = pages[k]
-                if attachment_marker(nxt) or any(is_item_line.match(t) for _s, _e, t in nxt.lines[:TOP_LINES + 4]):
+                marker = attachment_marker(nxt)
+                if marker == label:  # the same label on every page of one appendix
+                    hints[nxt.number] = ("attachment-continued", label)
+                    k += 1
+                    continue
+                if marker or any(is_item_line.match(t) for _s, _e, t in nxt.lines[:TOP_LINES + 4]):
                     break
                 if nxt.has_header and not page.has_header:
                     break  # the protocol's own pages again
                 hints[nxt.number] = ("attachment-continued", label)
                 k += 1
             continue
-        agenda = agenda_page(page, is_item_line)
+        agenda = agenda_page(page, is_item_line, by_density=not items_begun)
         if agenda:
             hints[page.number] = ("agenda", agenda)
+        else:
+            items_begun = items_begun or any(SECTION_LIKE_RE.match(t) for _s, _e, t in page.lines)
         k += 1
     return hints
 

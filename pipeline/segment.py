@@ -88,7 +88,7 @@ ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
     for rx, kind in [
         (r"ej tjänstgörande ersättare|icke tjänstgörande ersättare", "ovrig"),
         (r"tjänstgörande ersättare|ersättare", "ersattare"),
-        (r"beslutande ledamöter|beslutande|närvarande ledamöter|ordinarie ledamöter|ledamöter", "ledamot"),
+        (r"beslutande ledamöter|beslutande|närvarande ledamöter|ordinarie ledamöter|ledamöter|närvarolista", "ledamot"),
         (r"övriga deltagare|övriga närvarande|övriga|närvarande tjänstemän|tjänstemän|närvarande", "ovrig"),
         (r"utses att justera|justerare", "justerare"),
         (
@@ -130,6 +130,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
     attachments = _attachments(doc, regions, items)
     attachments += _written_stances(doc, items, regions)
     attachments.sort(key=lambda a: a.offset)
+    _attendance_from_lists(meeting, attachments, lines)
     protocol = Protocol(
         path=doc.path,
         sha256=doc.sha256,
@@ -148,6 +149,20 @@ def segment(doc: ExtractedDocument) -> Protocol:
         protocol.decisions = extract_decisions(protocol)
     protocol.issues = check_protocol(protocol)
     return protocol
+
+
+def _attendance_from_lists(meeting: Meeting, attachments: list[Attachment], lines: list[TextLine]) -> None:
+    """A närvarolista printed as an appendix fills the attendance (with presence §§ and times)
+    with the people the cover does not already list."""
+    known = {a.name for a in meeting.attendees}
+    for att in attachments:
+        if att.kind != "narvarolista":
+            continue
+        rows = [ln for ln in lines if att.offset <= ln.start < att.offset + len(att.text)]
+        for person in _attendees(_cover_rows(rows)):
+            if person.name not in known:
+                meeting.attendees.append(person)
+                known.add(person.name)
 
 
 ITEM_LINE_RE = re.compile(r"^(?:[A-ZÅÄÖ]{1,5}\s+)?§\s?\d{1,4}(?![\d.,:/-])|^\d{1,4}\s?§(?!\s*\d)")

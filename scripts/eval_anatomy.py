@@ -72,6 +72,9 @@ def _person_match(pred: str, gold: list[str]) -> bool:
 def score_document(gold: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
     """Counts for one document (added up per split by ``main``)."""
     out: Counter[str] = Counter()
+    if gold.get("items_from"):  # only part of the document was annotated
+        protocol.items = [i for i in protocol.items if i.number >= gold["items_from"]]
+        protocol.decisions.votes = [v for v in protocol.decisions.votes if v.item_number >= gold["items_from"]]
     by_number = {i.number: i for i in protocol.items}
     gold_numbers = Counter(i["number"] for i in gold["items"])
     tp, g, p = _f1(gold_numbers, Counter(i.number for i in protocol.items))
@@ -117,7 +120,7 @@ def score_document(gold: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
     pred_att = Counter((a.kind, a.item_number, a.page_start) for a in protocol.attachments)
     out.update(dict(zip(("att_tp", "att_gold", "att_pred"), _f1(gold_att, pred_att), strict=True)))
     kinds = _page_kinds(protocol)
-    for page, kind in gold["page_types"].items():
+    for page, kind in (gold.get("page_types") or {}).items():
         out["pages"] += 1
         out["page_kind_right"] += kinds.get(int(page)) == kind
     furniture = [re.compile("^" + re.escape(f).replace("N", r"\d+") + "$", re.IGNORECASE) for f in gold["furniture"]]
@@ -176,9 +179,11 @@ def summarise(counts: Counter[str], precisions: list[float]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--split", choices=["tune", "blind"], default=None, help="score one split only")
+    ap.add_argument("--split", default=None, help="score one split only (tune, blind, blind2)")
     ap.add_argument("--no-tag", action="store_true", help="skip the tag stage (no PERSON figures)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--source", choices=["pdf", "txt"], default="pdf",
+                    help="read the rendered PDFs (default) or the pdftotext -layout texts")
     ap.add_argument("--detail", action="store_true", help="per document counts")
     args = ap.parse_args(argv)
     nlp = None
@@ -191,11 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         gold = json.loads(path.read_text(encoding="utf-8"))
         if args.split and gold["split"] != args.split:
             continue
-        pdf = args.shared / "corpus" / "pdf-rendered" / f"{gold['file']}.pdf"
+        if gold.get("source"):  # a protocol read as published (a PDF, or a text file)
+            pdf = args.shared / "corpus" / gold["source"]
+        else:  # a Lomma text: its rendered PDF, or the text itself with --source txt
+            pdf = args.shared / "corpus" / ("txt" if args.source == "txt" else "pdf-rendered") / f"{gold['file']}.{args.source}"
         if not pdf.exists():
             print(f"{pdf}: missing, skipped", file=sys.stderr)
             continue
-        protocol = segment(extract(pdf, options=ExtractOptions(ocr=False)))
+        protocol = segment(extract(pdf, options=ExtractOptions(ocr=True)))
         if nlp is not None:
             from pipeline.tag import tag_protocol
 

@@ -274,3 +274,24 @@ def test_tune_protocols_match_the_hand_annotation(gold_path: Path) -> None:
     assert [(v.item_number, v.ja, v.nej) for v in p.decisions.votes] == [
         (i["number"], v["ja"], v["nej"]) for i in gold["items"] for v in i["votes"]
     ]
+
+
+def test_a_narvarolista_appendix_fills_the_attendance(tmp_path: Path) -> None:
+    narvaro = """Närvarolista
+Ordinarie ledamöter
+Per Ek (M) ordförande
+Anna Berg (S) §§ 1-2
+Lars Olsson (C)
+
+Tjänstgörande ersättare
+Eva Holm (C) ersätter Lars Olsson (C) § 3
+"""
+    cover = COVER.replace("Paragrafer:         § 1-§ 3\n", "Paragrafer:         § 1-§ 3\nBeslutande: se närvarolista\n")
+    p = protocol_from_pages(tmp_path, [cover, AGENDA, ITEM_1_2, ITEM_3, narvaro])
+    assert [(a.kind, a.label, a.item_number, a.page_start) for a in p.attachments] == [("narvarolista", "Närvarolista", 3, 5)]
+    assert [(a.name, a.party, a.kind, a.role, a.replaces, a.presence) for a in p.meeting.attendees] == [
+        ("Per Ek", "M", "ledamot", "ordförande", None, None),
+        ("Anna Berg", "S", "ledamot", None, None, "§§ 1-2"),
+        ("Lars Olsson", "C", "ledamot", None, None, None),
+        ("Eva Holm", "C", "ersattare", None, "Lars Olsson (C)", "§ 3"),
+    ]
