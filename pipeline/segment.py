@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .checks import check_protocol
 from .decisions import extract_decisions
 from .regions import attachment_kind, build_regions, page_hints
+from .tables import member_tables
 from .types import (
     Attachment,
     Attendee,
@@ -144,6 +145,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
         page_map=[[s.page, s.start, s.end] for s in doc.spans],
         regions=regions,
         attachments=attachments,
+        member_tables=member_tables(doc),
     )
     if protocol.doc_type == "protokoll":  # an agenda or a notice holds no decisions yet
         protocol.decisions = extract_decisions(protocol)
