@@ -72,9 +72,11 @@ def _person_match(pred: str, gold: list[str]) -> bool:
 def score_document(gold: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
     """Counts for one document (added up per split by ``main``)."""
     out: Counter[str] = Counter()
-    if gold.get("items_from"):  # only part of the document was annotated
-        protocol.items = [i for i in protocol.items if i.number >= gold["items_from"]]
-        protocol.decisions.votes = [v for v in protocol.decisions.votes if v.item_number >= gold["items_from"]]
+    if gold.get("items_from") or gold.get("items_to"):  # only part of the document was annotated
+        lo, hi = gold.get("items_from") or 0, gold.get("items_to") or 10**6
+        protocol.items = [i for i in protocol.items if lo <= i.number <= hi]
+        protocol.decisions.votes = [v for v in protocol.decisions.votes if lo <= v.item_number <= hi]
+        protocol.attachments = [a for a in protocol.attachments if a.item_number and lo <= a.item_number <= hi]
     by_number = {i.number: i for i in protocol.items}
     gold_numbers = Counter(i["number"] for i in gold["items"])
     tp, g, p = _f1(gold_numbers, Counter(i.number for i in protocol.items))
