@@ -21,9 +21,18 @@ section it was read from:
   the voteringsproposition, the counts, the per-member list (Göteborg's
   ``... röstar Ja (10).`` groups, ``Ledamot Röst`` tables, and appendices
   ``Bilaga 2 ... Antal Ja: 43`` that the vote points to with ``framgår av
-  bilaga 2``). The counts the text states are kept; when they disagree with
-  the member list, with each other, or with the size of the meeting the
-  other votes show, ``warning`` says so.
+  bilaga 2``). Results are read as ``Med 35 ja-röster mot 25 nej-röster``,
+  ``Ja: 22, Nej: 10, Avstår: 1``, ``Resultat Ja 22 Nej 10 Totalt 32``,
+  ``6 röster för ... och 5 röster för ...`` and with counts as words
+  (``sex ja-röster``). Member tables read from word positions
+  (``pipeline.tables``, ``Protocol.member_tables``) give a vote its members:
+  a table in the item goes to the vote of the section it lies in (or the
+  next one), a table in a voteringslista attachment to the vote that names
+  the attachment, else the k-th attachment of the item to its k-th vote; a
+  vote whose result is only in the attachment stays one vote. The counts the
+  text states are kept; when they disagree with the member list, with the
+  totals printed with a table, with each other, with the total they state,
+  or with the size of the meeting the other votes show, ``warning`` says so.
 - ``Stance`` from ``reservation`` and ``protokollsanteckning`` sections, one
   row per person or party; a reservation sentence (``X (SD) reserverar sig``)
   or an explicit protokollsanteckning sentence inside another section of the
@@ -58,6 +67,7 @@ from .types import (
     VOTE_VALUES,
     Decisions,
     Item,
+    MemberTable,
     Proposal,
     Protocol,
     Recusal,
@@ -70,12 +80,16 @@ from .values import PARTIES, PARTY_NAMES, party_code
 
 log = logging.getLogger(__name__)
 
+# Överläggning (the debate) is where Lomma and others write "X (M) yrkar att ...".
+PROPOSAL_SECTION_KINDS = ("yrkanden", "forslag_till_beslut", "overlaggning")
 PROPOSAL_KINDS = ("bifall", "avslag", "återremiss", "bordläggning", "ändring", "tillägg", "other")
 STANCE_KINDS = ("reservation", "protokollsanteckning")
 # forslag_till_beslut too: segment reads Göteborg's "Ordföranden ställer propositioner ... och finner att
 # kommunstyrelsens förslag" (a sentence wrapped after "förslag") as such a heading, and the Huvudvotering
 # that follows lands in that section.
-VOTE_SECTION_KINDS = ("omrostning", "beslutsgang", "beslut", "forslag_till_beslut")
+# overlaggning and handlaggning too: "Kommunfullmäktiges handläggning" and "Överläggning" often run on into
+# the Votering that follows the debate.
+VOTE_SECTION_KINDS = ("omrostning", "beslutsgang", "beslut", "forslag_till_beslut", "overlaggning", "handlaggning")
 
 
 # ---------------------------------------------------------------- text clean-up
@@ -270,7 +284,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("tillägg", re.compile(r"\btillägg|\btilläggsyrk")),
     ("ändring", re.compile(r"\bändring|\bändra[rs]?\b")),
     ("avslag", re.compile(r"\bavslag|\bavslå|\bavstyrk")),
-    ("bifall", re.compile(r"\bbifall|\bbifalla|\btillstyrk|\bgodkänn|\bgodkänna\b|\banta\b")),
+    # "att fullmäktige ska besluta i enlighet med kommunstyrelsens förslag" supports that proposal
+    ("bifall", re.compile(r"\bbifall|\bbifalla|\btillstyrk|\bgodkänn|\bgodkänna\b|\banta\b|\bi\s+enlighet\s+med\b")),
 ]
 
 
@@ -297,7 +312,8 @@ def proposal_kind(verb: str, proposed: str) -> str:
             for other, stem in (("tillägg", "tilläggs"), ("ändring", "ändrings"), ("återremiss", "återremiss")):
                 if head.group(1).startswith(stem):
                     return other
-        if re.search(r"\bmed\s+(?:följande\s+|den\s+|de\s+)?(?:ändring(?:en|ar|arna)?|justering(?:en|ar|arna)?)\b", text):
+        if re.search(r"\bmed\s+(?:följande\s+|den\s+|de\s+)?(?:(?:för)?ändring(?:en|ar|arna)?|justering(?:en|ar|arna)?)\b"
+                     r"|\b(?:attsats|att-sats|punkt)\s+\d+\s+ändras\b", text):
             return "ändring"
         if re.search(r"\bmed\s+(?:följande\s+|det\s+)?tillägg(?:et)?\b", text):
             return "tillägg"
@@ -377,13 +393,14 @@ def proposals_in(
     With ``any_section`` every proposer sentence counts whatever the section kind (used for the
     Beslutsgång and Beslut of items without a Yrkanden section).
     """
-    everything = any_section or section.kind in ("yrkanden", "forslag_till_beslut")
+    everything = any_section or section.kind in PROPOSAL_SECTION_KINDS
     if not everything and section.kind != "beslut":
         return []
     text = clean_text(section.text, body)
     out: list[Proposal] = []
     for s, e, (actors, verb, rest) in _units(text, _proposal_head):
         if everything or verb == "förslag":
+            rest = rest[: max(0, len(rest) - (len(text) - e))]  # what this proposal says, not the next ones
             out.extend(_proposal_rows(section, item_number, actors, verb, rest, text[s:e]))
     return out
 
@@ -391,7 +408,11 @@ def proposals_in(
 def _proposal_rows(
     section: Section, item_number: int, actors: list[tuple[str | None, str | None]], verb: str, rest: str, raw: str
 ) -> list[Proposal]:
-    kind = proposal_kind(verb, rest)
+    # the sentence with the verb says what is proposed; what follows only when it says nothing
+    stop = SENTENCE_STOP_RE.search(rest)
+    kind = proposal_kind(verb, rest[: stop.end()]) if stop else "other"
+    if kind == "other":
+        kind = proposal_kind(verb, rest)
     text = flat(raw)
     return [Proposal(item_number, section.position, person, party, kind, text) for person, party in actors]
 
@@ -417,7 +438,12 @@ _Q = r"[\"”“'‘’«»]"
 QUESTION_RES = [
     re.compile(rf"(?:voterings)?proposition(?:en)?(?:\s+lyder)?\s*:\s*{_Q}(?P<q>[^\"”“«»]+?)\s*{_Q}", re.I),
     re.compile(r"(?P<q>\b[Jj]a(?:-röst(?:er)?|-?röst)?\s+för\b[^.]*\.?(?:\s*[Nn]ej(?:-röst(?:er)?)?\s+för\b[^.]*\.?)?)"),
-    re.compile(r"(?P<q>\bDen\s+som\s+(?:vill|önskar)\b[^.]*?röstar\s+ja\b[^.]*\.)", re.I),
+    # a full stop inside a sentence ("Bert Larssons m.fl. yrkande") is followed by a lower-case word
+    re.compile(
+        r"(?P<q>\bDen\s+som\s+(?:vill|önskar)\b(?:[^.]|\.(?=\S|\s+(?-i:[a-zåäö])))*?röstar\s+ja\b"
+        r"(?:[^.]|\.(?=\S|\s+(?-i:[a-zåäö])))*\.)",
+        re.I,
+    ),
 ]
 SUMMARY_RES = [
     re.compile(
@@ -425,12 +451,35 @@ SUMMARY_RES = [
         re.I,
     ),
     re.compile(r"ja-?röster\s*:?\s*(?P<ja>\d+)\s*[,;]?\s*nej-?röster\s*:?\s*(?P<nej>\d+)", re.I),
+    # "Ja: 22, Nej: 10, Avstår: 1." and a result table as text: "Resultat Ja 22 Nej 10 Avstår 1 Totalt 33"
+    re.compile(r"\bja\s*:?\s*(?P<ja>\d{1,3})(?!\d)\s*[,;]?\s*(?:och\s+)?nej\s*:?\s*(?P<nej>\d{1,3})(?!\d)", re.I),
+    # "6 röster för kommunstyrelsens förslag och 5 röster för Anna Bergs yrkande": the first is ja
+    re.compile(
+        r"(?P<ja>\d{1,3})\s+röster\s+för\s+(?:[^.]|\.(?=\S|\s+(?-i:[a-zåäö]))){1,200}?\s+(?:och|mot)\s+"
+        r"(?P<nej>\d{1,3})\s+röst(?:er)?\s+för\b",
+        re.I,
+    ),
 ]
 ABSTAIN_RE = re.compile(
     r"(?P<n>\d+)\s+(?:ledam(?:ot|öter)\s+|röster\s+|st\s+)?(?:avstår|avstod|avstående|nedlagda\s+röster|nedlagd\s+röst)\b",
     re.I,
 )
 ABSENT_RE = re.compile(r"(?P<n>\d+)\s+(?:ledam(?:ot|öter)\s+)?(?:(?:är|var)\s+)?frånvarande\b", re.I)
+# The same with the label first, as in "Ja: 22, Nej: 10, Avstår: 1, Frånvarande: 4"
+LABELLED_ABSTAIN_RE = re.compile(r"\b(?:avstår|avstod|avstående|nedlagda\s+röster)\s*:?\s*(?P<n>\d{1,3})(?!\d)", re.I)
+LABELLED_ABSENT_RE = re.compile(r"\b(?:frånvarande|frånv\.?)\s*:?\s*(?P<n>\d{1,3})(?!\d)", re.I)
+LABELLED_SUMMARY = 2  # SUMMARY_RES[2] puts the label before the number
+TOTAL_RE = re.compile(r"\b(?:totalt|summa)\s*:?\s*(?P<n>\d{1,3})(?!\d|\s\d)", re.I)
+# Counts written as words ("sex ja-röster mot fem nej-röster, en ledamot avstod") are read as digits.
+_UNITS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9}
+_TEENS = {"noll": 0, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16,
+          "sjutton": 17, "arton": 18, "nitton": 19}
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90}
+NUMBER_WORD_RE = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?P<unit>{'|'.join(_UNITS)})?|(?P<teen>{'|'.join(_TEENS)})|"
+    rf"(?P<one>{'|'.join(_UNITS)}))\b(?=\s+(?:ja\b|nej\b|ja-|nej-|ledam|röst|avst|nedlagd|frånv))",
+    re.I,
+)
 GROUP_VOTE_RE = re.compile(
     r"(?P<verb>röstar\s+(?P<jn>ja|nej)|röstade\s+(?P<jn2>ja|nej)|(?:avstår|avstod)(?:\s+från\s+att\s+rösta)?|"
     r"(?:är|var)\s+frånvarande)(?:\s*\((?P<n>\d+)\))?",
@@ -447,6 +496,14 @@ TABLE_ROW_NOPAREN_RE = re.compile(
     re.I | re.M,
 )
 APPENDIX_REF_RE = re.compile(r"framgår\s+av\s+(?:bifogad\s+)?bilaga\s+(?P<n>\d+)", re.I)
+# "framgår av till protokollet bifogad voteringslista", "se bilaga A": the members are listed in an attachment
+LIST_REF_RE = re.compile(
+    r"(?:framgår\s+av|se)\s+(?:till\s+protokollet\s+)?(?:bifogad[e]?\s+)?(?:voteringslista|voteringsprotokoll|"
+    r"omröstningslista|bilaga)(?:,?\s+bilaga)?(?:\s+(?P<n>\d{1,2}|(?-i:[A-ZÅÄÖ]))\b)?",
+    re.I,
+)
+# A vote asked for or held, when its result is printed elsewhere (an attachment, a member table).
+VOTE_HELD_RE = re.compile(r"\b(?:votering|omröstning)(?:en)?\s+(?:begärs|begärdes|genomförs|genomfördes|verkställs|verkställdes)", re.I)
 APPENDIX_HEAD_RE = re.compile(r"^Bilaga\s+(?P<n>\d+)\s*$", re.M)
 APPENDIX_COUNT_RE = re.compile(r"^Antal\s+(?P<cat>Ja|Nej|Avstår|Frånv(?:arande)?)\s*:\s*(?P<n>\d+)\s*$", re.I | re.M)
 APPENDIX_ROW_RE = re.compile(
@@ -507,9 +564,25 @@ class _Found:
     group_members: list[VoteMember] = field(default_factory=list)
     table: list[VoteMember] = field(default_factory=list)
     appendix: str | None = None
+    total: int | None = None  # "Totalt 33" printed with the counts
+    list_ref: str | None = None  # the members are in an attachment: its label ("A", "2"), or "" when unnamed
+    held: bool = False  # "Votering begärs": a vote was held, whether or not its result is here
 
     def has_result(self) -> bool:
         return bool(self.summary or self.groups or self.group_members or self.table)
+
+
+def _digits(text: str) -> str:
+    """Counts written as words before a vote word as digits: ``sex ja-röster`` -> ``6 ja-röster``."""
+
+    def value(m: re.Match[str]) -> str:
+        if m.group("tens"):
+            return str(_TENS[m.group("tens").lower()] + (_UNITS[m.group("unit").lower()] if m.group("unit") else 0))
+        if m.group("teen"):
+            return str(_TEENS[m.group("teen").lower()])
+        return str(_UNITS[m.group("one").lower()])
+
+    return NUMBER_WORD_RE.sub(value, text)
 
 
 def _read_block(block: str) -> _Found:
@@ -517,19 +590,23 @@ def _read_block(block: str) -> _Found:
     q = _question(block)
     if q:
         found.question = flat(q.group("q"))
-    rest = block[q.end() :] if q else block
-    for rx in SUMMARY_RES:
+    rest = _digits(block[q.end() :] if q else block)
+    for k, rx in enumerate(SUMMARY_RES):
         m = rx.search(rest)
         if m:
             found.summary["ja"] = int(m.group("ja"))
             found.summary["nej"] = int(m.group("nej"))
             tail = rest[m.end() : m.end() + 200]
-            a = ABSTAIN_RE.search(tail)
+            labelled = k == LABELLED_SUMMARY
+            a = (None if labelled else ABSTAIN_RE.search(tail)) or LABELLED_ABSTAIN_RE.search(tail)
             if a:
                 found.summary["avstår"] = int(a.group("n"))
-            f = ABSENT_RE.search(tail)
+            f = (None if labelled else ABSENT_RE.search(tail)) or LABELLED_ABSENT_RE.search(tail)
             if f:
                 found.summary["frånvarande"] = int(f.group("n"))
+            t = TOTAL_RE.search(tail[:80])
+            if t:
+                found.total = int(t.group("n"))
             break
     for m in TABLE_ROW_RE.finditer(rest):
         who = persons_in(m.group("who"))
@@ -558,30 +635,38 @@ def _read_block(block: str) -> _Found:
     ref = APPENDIX_REF_RE.search(block)
     if ref:
         found.appendix = ref.group("n")
+    listed = LIST_REF_RE.search(block)
+    if listed:
+        found.list_ref = (listed.group("n") or "").upper()
+    found.held = bool(VOTE_HELD_RE.search(block))
     return found
 
 
 def appendix_votes(protocol: Protocol) -> dict[str, tuple[dict[str, int], list[VoteMember]]]:
-    """Voting lists printed as appendices (``Bilaga 2``, ``Antal Ja: 43``, then name / party / seat / vote)."""
+    """Voting lists printed as appendices (``Bilaga 2``, ``Antal Ja: 43``, then name / party / seat / vote).
+
+    Read from the attachments and, where segmentation left them there, from the sections of the item before.
+    """
     found: dict[str, tuple[dict[str, int], list[VoteMember]]] = {}
-    for item in protocol.items:
-        for section in item.sections:
-            if "Antal Ja" not in section.text:
+    texts = [section.text for item in protocol.items for section in item.sections]
+    texts += [a.text for a in protocol.attachments]
+    for raw in texts:
+        if "Antal Ja" not in raw:
+            continue
+        text = clean_text(raw, protocol.meeting.body)
+        text = "\n".join(ln for ln in text.split("\n") if not APPENDIX_NOISE_RE.match(ln.strip()))
+        heads = list(APPENDIX_HEAD_RE.finditer(text))
+        for i, h in enumerate(heads):
+            chunk = text[h.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+            counts = {_vote_value(m.group("cat")): int(m.group("n")) for m in APPENDIX_COUNT_RE.finditer(chunk)}
+            if not counts:
                 continue
-            text = clean_text(section.text, protocol.meeting.body)
-            text = "\n".join(ln for ln in text.split("\n") if not APPENDIX_NOISE_RE.match(ln.strip()))
-            heads = list(APPENDIX_HEAD_RE.finditer(text))
-            for i, h in enumerate(heads):
-                chunk = text[h.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
-                counts = {_vote_value(m.group("cat")): int(m.group("n")) for m in APPENDIX_COUNT_RE.finditer(chunk)}
-                if not counts:
-                    continue
-                members = [
-                    VoteMember(re.sub(r"\s+", " ", m.group("name").strip()), party_code(m.group("party")),
-                               _vote_value(m.group("vote")))
-                    for m in APPENDIX_ROW_RE.finditer(chunk)
-                ]
-                found.setdefault(h.group("n"), (counts, members))
+            members = [
+                VoteMember(re.sub(r"\s+", " ", m.group("name").strip()), party_code(m.group("party")),
+                           _vote_value(m.group("vote")))
+                for m in APPENDIX_ROW_RE.finditer(chunk)
+            ]
+            found.setdefault(h.group("n"), (counts, members))
     return found
 
 
@@ -590,13 +675,27 @@ def _tally(members: list[VoteMember]) -> dict[str, int]:
     return {v: counts.get(v, 0) for v in VOTE_VALUES}
 
 
+@dataclass
+class TableVote:
+    """A member table (or the tables of one voteringslista attachment) as given to a vote."""
+
+    members: list[VoteMember]
+    counts: dict[str, int]
+    source: str  # how warnings name it: "the member table on page 3", "Bilaga A § 11/24 (page 2)"
+
+
 def _assemble(
     found: _Found,
     item_number: int,
     position: int,
     appendices: dict[str, tuple[dict[str, int], list[VoteMember]]],
+    table: TableVote | None = None,
 ) -> Vote:
-    """Counts as stated (summary sentence first, then per-group counts, then the list), with warnings."""
+    """Counts as stated (summary sentence first, then per-group counts, then the list), with warnings.
+
+    A member table read from word positions (``table``) gives the members when it lists any, else the
+    members read from the text stay; the totals printed with it count as stated counts.
+    """
     problems: list[str] = []
     members = found.group_members or found.table
     if found.group_members and found.table:
@@ -608,7 +707,11 @@ def _assemble(
         if not members:
             members = appendix_members
             source = f"members listed in bilaga {found.appendix}"
+    if table is not None and table.members:
+        members = table.members
+        source = f"members listed in {table.source}"
     stated: dict[str, int] = {}
+    said_by: dict[str, str] = {}
     for value in VOTE_VALUES:
         if value in found.summary:
             stated[value] = found.summary[value]
@@ -616,10 +719,16 @@ def _assemble(
                 problems.append(f"{value}: result says {found.summary[value]}, group count says {found.groups[value]}")
         elif value in found.groups:
             stated[value] = found.groups[value]
-        if value in appendix_counts:
-            if value in stated and stated[value] != appendix_counts[value]:
-                problems.append(f"{value}: text says {stated[value]}, bilaga {found.appendix} says {appendix_counts[value]}")
-            stated.setdefault(value, appendix_counts[value])
+        if value in stated:
+            said_by[value] = "text"
+        for origin, given in ((f"bilaga {found.appendix}", appendix_counts),
+                              (table.source if table else "", table.counts if table else {})):
+            if value in given:
+                if value in stated and stated[value] != given[value]:
+                    problems.append(f"{value}: {said_by[value]} says {stated[value]}, {origin} says {given[value]}")
+                if value not in stated:
+                    stated[value] = given[value]
+                    said_by[value] = origin
     listed = _tally(members) if members else {}
     if members:
         for value in VOTE_VALUES:
@@ -627,7 +736,11 @@ def _assemble(
                 continue  # lists seldom name the absent; only compare when they do
             said = stated.get(value, 0 if stated else None)
             if said is not None and said != listed[value]:
-                problems.append(f"{value}: text says {said}, {listed[value]} {source}")
+                problems.append(f"{value}: {said_by.get(value, 'text')} says {said}, {listed[value]} {source}")
+    if found.total is not None and stated:
+        voted = sum(stated.get(v, 0) for v in ("ja", "nej", "avstår"))
+        if found.total not in (voted, voted + stated.get("frånvarande", 0)):
+            problems.append(f"counts add up to {voted}, the text says {found.total} in total")
     counts: dict[str, int | None] = {}
     reported = bool(stated or members)
     for value in VOTE_VALUES:
@@ -652,6 +765,31 @@ def _assemble(
     )
 
 
+def _reads_votes(section: Section) -> bool:
+    return section.kind in VOTE_SECTION_KINDS or (section.kind == "other" and section.heading is None)
+
+
+def _section_votes(
+    section: Section,
+    item_number: int,
+    body: str | None,
+    appendices: dict[str, tuple[dict[str, int], list[VoteMember]]],
+) -> tuple[list[tuple[Vote, _Found]], list[_Found]]:
+    """The votes of one section with what was read for each, and the votes held whose result is elsewhere."""
+    if not _reads_votes(section):
+        return [], []
+    text = clean_text(section.text, body)
+    votes: list[tuple[Vote, _Found]] = []
+    pending: list[_Found] = []
+    for block in _vote_blocks(text):
+        found = _read_block(block)
+        if found.has_result() or (section.kind == "omrostning" and found.question):
+            votes.append((_assemble(found, item_number, section.position, appendices), found))
+        elif found.question or found.held or found.list_ref is not None:
+            pending.append(found)
+    return votes, pending
+
+
 def votes_in(
     section: Section,
     item_number: int,
@@ -661,18 +799,10 @@ def votes_in(
     """Votes in one section; an ``omrostning`` section with a question but no result gives a warned vote.
 
     Only sections where a vote of this meeting can be reported are read (Omröstning, Beslutsgång, Beslut,
-    Förslag till beslut, and text before an item's first heading); a Sammanfattning or Tidigare behandling that mentions an
-    earlier vote is no vote of this meeting.
+    Förslag till beslut, Överläggning, the meeting's Handläggning, and text before an item's first
+    heading); a Sammanfattning or Tidigare behandling that mentions an earlier vote is no vote of this meeting.
     """
-    if section.kind not in VOTE_SECTION_KINDS and not (section.kind == "other" and section.heading is None):
-        return []
-    text = clean_text(section.text, body)
-    votes = []
-    for block in _vote_blocks(text):
-        found = _read_block(block)
-        if found.has_result() or (section.kind == "omrostning" and found.question):
-            votes.append(_assemble(found, item_number, section.position, appendices or {}))
-    return votes
+    return [vote for vote, _found in _section_votes(section, item_number, body, appendices or {})[0]]
 
 
 def check_meeting_size(votes: list[Vote]) -> None:
@@ -933,28 +1063,190 @@ def place_recusals(protocol: Protocol, found: list[Recusal]) -> list[Recusal]:
     return out
 
 
+# ---------------------------------------------------------------- member tables
+
+PRIMARY_VOTE_KINDS = ("omrostning", "beslutsgang", "overlaggning", "handlaggning")
+ATTACHMENT_LABEL_RE = re.compile(r"\bbilaga\s+(?P<n>\d{1,2}|(?-i:[A-ZÅÄÖ]))\b", re.I)
+
+
+def _section_at(protocol: Protocol, offset: int) -> tuple[int, int] | None:
+    """(item number, section position) of the section the document offset lies in (or, between sections, follows)."""
+    best: tuple[int, int, int] | None = None  # (section offset, item, position)
+    for item in protocol.items:
+        for section in item.sections:
+            if section.offset <= offset and (best is None or section.offset >= best[0]):
+                best = (section.offset, item.number, section.position)
+    return (best[1], best[2]) if best else None
+
+
+def place_tables(
+    protocol: Protocol,
+) -> dict[int, tuple[list[tuple[int, TableVote]], list[tuple[str | None, TableVote | None]]]]:
+    """The member tables of a protocol by item: those printed in the item (with the position of their section),
+    and the item's voteringslista attachments in order (label, the tables in it merged; None when none was read).
+
+    A table inside an attachment belongs to the attachment's item; any other table to the item it lies in.
+    """
+    out: dict[int, tuple[list[tuple[int, TableVote]], list[tuple[str | None, TableVote | None]]]] = {}
+    attachments = sorted(protocol.attachments, key=lambda a: a.offset)
+    in_attachment: dict[int, list[MemberTable]] = {}
+    for table in sorted(protocol.member_tables, key=lambda t: t.offset):
+        home = next(
+            (i for i, a in enumerate(attachments) if a.offset - 1 <= table.offset <= a.offset + len(a.text)), None
+        )
+        if home is not None:
+            in_attachment.setdefault(home, []).append(table)
+            continue
+        placed = _section_at(protocol, table.offset)
+        if placed is None:
+            continue  # on the cover: no item to give it to
+        item_number, position = placed
+        source = f"the member table on page {table.page}"
+        out.setdefault(item_number, ([], []))[0].append(
+            (position, TableVote(list(table.members), dict(table.counts), source))
+        )
+    for i, attachment in enumerate(attachments):
+        found = in_attachment.get(i, [])
+        if attachment.item_number is None or (attachment.kind != "voteringslista" and not found):
+            continue
+        merged: TableVote | None = None
+        if found:
+            name = attachment.label or attachment.title or "the voteringslista"
+            merged = TableVote([], {}, f"{name} (page {attachment.page_start})")
+            for table in found:
+                merged.members.extend(table.members)
+                for value, count in table.counts.items():
+                    merged.counts.setdefault(value, count)
+        label = ATTACHMENT_LABEL_RE.search(attachment.label or "")
+        out.setdefault(attachment.item_number, ([], []))[1].append(
+            (label.group("n").upper() if label else None, merged)
+        )
+    return out
+
+
+def _give_tables(
+    item: Item,
+    read: list[tuple[Vote, _Found]],
+    held: list[tuple[int, _Found]],
+    inline: list[tuple[int, TableVote]],
+    attached: list[tuple[str | None, TableVote | None]],
+    appendices: dict[str, tuple[dict[str, int], list[VoteMember]]],
+) -> list[tuple[Vote, _Found]]:
+    """The item's votes with their member tables: members and stated totals added, counts cross-checked.
+
+    A table printed in the item goes to the next vote from its section on that has none yet (else the
+    last one before it); an attachment goes to the vote that names it (``bilaga A``), else the k-th
+    attachment to the k-th vote still without a table. A table with no vote to go to is a vote of its
+    own, with the question of a vote the text says was held (``Votering begärs``) when there is one:
+    one vote, not two, when its result is only in the attachment.
+    """
+    entries: list[tuple[int, _Found]] = [(v.section_position, f) for v, f in read]
+    votes: dict[int, Vote] = {i: v for i, (v, _f) in enumerate(read)}
+    tabled: dict[int, TableVote] = {}
+    fallback = next(
+        (s.position for s in item.sections if s.kind in ("omrostning", "beslutsgang", "beslut")),
+        item.sections[-1].position if item.sections else 0,
+    )
+
+    def new_vote(position: int | None, table: TableVote) -> None:
+        chosen = None
+        if held:
+            # the first vote held in the table's own section, else the last one before it, else the first
+            same = [k for k, (pos, _f) in enumerate(held) if pos == position]
+            earlier = [k for k, (pos, _f) in enumerate(held) if position is None or pos < position]
+            chosen = held.pop(same[0] if same else earlier[-1] if earlier else 0)
+        if chosen is not None:
+            entries.append(chosen)
+        else:
+            entries.append((position if position is not None else fallback, _Found()))
+        tabled[len(entries) - 1] = table
+
+    for position, table in inline:
+        free = [k for k in range(len(entries)) if k not in tabled]
+        target = next((k for k in free if entries[k][0] >= position), None)
+        if target is None:
+            before = [k for k in free if entries[k][0] < position]
+            target = before[-1] if before else None
+        if target is None:
+            new_vote(position, table)
+        else:
+            tabled[target] = table
+    slots = list(attached)
+    named: set[int] = set()  # votes that name their attachment: no k-th rule for them
+    for s, (label, given) in enumerate(slots):
+        if label is None:
+            continue
+        target = next(
+            (k for k in range(len(entries))
+             if k not in tabled and k not in named and label in (entries[k][1].list_ref, entries[k][1].appendix)),
+            None,
+        )
+        if target is not None:
+            named.add(target)
+            if given is not None:
+                tabled[target] = given
+            slots[s] = ("", None)  # given by its label: it no longer counts for the k-th rule
+    order = [given for label, given in slots if label != ""]
+    free = [k for k in range(len(entries)) if k not in tabled and k not in named]
+    for k, given in enumerate(order):
+        if given is None:
+            continue
+        if k < len(free):
+            tabled[free[k]] = given
+        else:
+            new_vote(None, given)
+    out: list[tuple[Vote, _Found]] = []
+    for k, (position, found) in enumerate(entries):
+        if k in tabled:
+            vote = _assemble(found, item.number, position, appendices, tabled[k])
+        else:
+            vote = votes[k]
+        out.append((vote, found))
+    out.sort(key=lambda vf: vf[0].section_position)
+    return out
+
+
 # ---------------------------------------------------------------- protocol
 
 
 def item_decisions(
-    item: Item, body: str | None = None, appendices: dict[str, tuple[dict[str, int], list[VoteMember]]] | None = None
+    item: Item,
+    body: str | None = None,
+    appendices: dict[str, tuple[dict[str, int], list[VoteMember]]] | None = None,
+    inline_tables: list[tuple[int, TableVote]] | None = None,
+    attached_tables: list[tuple[str | None, TableVote | None]] | None = None,
 ) -> Decisions:
-    """Proposals, votes, stances and recusals (jäv) of one item."""
+    """Proposals, votes, stances and recusals (jäv) of one item.
+
+    ``inline_tables`` are the member tables printed in the item, with the position of the section they
+    lie in; ``attached_tables`` are the item's voteringslista attachments in order, with their label
+    ("A", "2") and what their tables hold (None: no table was read), see ``place_tables``.
+    """
     result = Decisions()
-    has_yrkanden = any(s.kind == "yrkanden" for s in item.sections)
+    has_yrkanden = any(s.kind in ("yrkanden", "overlaggning") for s in item.sections)
     for section in item.sections:
         loose = not has_yrkanden and section.kind in ("beslutsgang", "beslut")
         result.proposals.extend(proposals_in(section, item.number, body, any_section=loose))
     _resolve_concurrence(result.proposals)
 
-    for section in sorted(item.sections, key=lambda s: (s.kind not in ("omrostning", "beslutsgang"), s.position)):
-        for vote in votes_in(section, item.number, body, appendices):
-            if section.kind not in ("omrostning", "beslutsgang") and any(
-                (v.ja, v.nej) == (vote.ja, vote.nej) for v in result.votes
-            ):
+    read: list[tuple[Vote, _Found]] = []
+    held: list[tuple[int, _Found]] = []
+    for section in sorted(item.sections, key=lambda s: (s.kind not in PRIMARY_VOTE_KINDS, s.position)):
+        votes, pending = _section_votes(section, item.number, body, appendices or {})
+        held.extend((section.position, found) for found in pending)
+        for vote, found in votes:
+            if section.kind not in PRIMARY_VOTE_KINDS and any((v.ja, v.nej) == (vote.ja, vote.nej) for v, _f in read):
                 continue  # the Beslut restates a result already read
-            result.votes.append(vote)
-    result.votes.sort(key=lambda v: v.section_position)
+            read.append((vote, found))
+    read.sort(key=lambda vf: vf[0].section_position)
+    held.sort(key=lambda pf: pf[0])
+    if inline_tables or attached_tables:
+        read = _give_tables(item, read, held, inline_tables or [], attached_tables or [], appendices or {})
+    if not read:
+        # "Votering begärs" and a voteringsproposition, but the result is nowhere to be read: still a vote
+        read = [(_assemble(found, item.number, position, appendices or {}), found)
+                for position, found in held if found.held and found.question]
+    result.votes = [vote for vote, _found in read]
 
     own = [s for s in item.sections if s.kind in STANCE_KINDS]
     for section in own:
@@ -983,9 +1275,11 @@ def extract_decisions(protocol: Protocol) -> Decisions:
     """The decision chain of a segmented protocol: proposals, votes (checked), stances and recusals, in item order."""
     body = protocol.meeting.body
     appendices = appendix_votes(protocol)
+    tables = place_tables(protocol)
     result = Decisions()
     for item in protocol.items:
-        found = item_decisions(item, body, appendices)
+        inline, attached = tables.get(item.number, ([], []))
+        found = item_decisions(item, body, appendices, inline, attached)
         result.proposals.extend(found.proposals)
         result.votes.extend(found.votes)
         result.stances.extend(found.stances)

@@ -457,9 +457,8 @@ def _read_rows(lines: list[_Line], start: int, table: _Table, pitch: float) -> t
                 open_row.bottom = line.bottom
                 row = open_row
             else:
-                if open_row is None and len(read.name) < 2 and not read.votes and paren_style and "(" not in read.name[0]:
-                    if not rows:
-                        break  # a lone word right under the header is no member
+                if not rows and paren_style and len(read.name) == 1 and "(" not in read.name[0] and not read.votes:
+                    break  # a lone word right under the header is no member: no table after all
                 row = _Row(list(read.name), top=line.top, bottom=line.bottom)
                 rows.append(row)
             open_row = row
@@ -527,9 +526,8 @@ def member_tables(doc: ExtractedDocument) -> list[MemberTable]:
     while index < len(pages):
         lines = pages[index]
         pitch = _pitch(lines)
-        i = skip_to
+        i = previous_end = skip_to
         skip_to = 0
-        previous_end = 0
         continued_to: tuple[int, int] | None = None
         while i < len(lines):
             columns = _header(lines[i])

@@ -26,7 +26,7 @@ from pipeline.decisions import (
     stances_in,
     votes_in,
 )
-from pipeline.types import Item, Meeting, PageInfo, Protocol, Section
+from pipeline.types import Attachment, Item, Meeting, MemberTable, PageInfo, Protocol, Section
 from tests.conftest import BJORKVIK_PDF, CORPUS_PDF, CORPUS_TXT, ROOT, SEED_PDF, corpus_files
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -711,4 +711,242 @@ def test_nykarleby_recusal_on_an_ocr_page() -> None:
         Recusal(38, 3, "Marlene Lindgren", None, "närstående i familjekretsen",
                 "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet under "
                 "behandlingen av ärendet.", page=80),
+    ]
+
+
+# ---------------------------------------------------------------- more ways to write a result
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # Lomma: the counts after "Voteringen utfaller enligt följande"
+        ("Voteringen utfaller enligt följande, vilket närmare framgår av till protokollet bifogad voteringslista.\n\n"
+         "Bilaga\n\nJa: 22, Nej: 10, Avstår: 1.", (22, 10, 1, 0)),
+        ("Ja: 25, Nej: 17.", (25, 17, 0, 0)),
+        ("Resultat\nJa 22\nNej 10\nAvstår 1\nTotalt 33", (22, 10, 1, 0)),
+        ("Resultat Ja 22 Nej 10 Avstår 1 Frånvarande: 4 Totalt 37", (22, 10, 1, 4)),
+        ("Kommunfullmäktige beslutar med 6 ja-röster mot 5 nej-röster att bifalla motionen.", (6, 5, 0, 0)),
+        ("Omröstningen utfaller med 6 röster för kommunstyrelsens förslag och 5 röster för Anna Bergs (S) yrkande.",
+         (6, 5, 0, 0)),
+        ("Med sex ja-röster mot fem nej-röster, en ledamot avstod, beslutar nämnden att bifalla förslaget.",
+         (6, 5, 1, 0)),
+        ("Med tjugotvå ja-röster mot elva nej-röster beslutar fullmäktige enligt förslaget.", (22, 11, 0, 0)),
+    ],
+)
+def test_vote_count_formats(text: str, counts: tuple[int, int, int, int]) -> None:
+    (vote,) = votes_in(sec("beslutsgang", text), 31)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (*counts, None)
+
+
+def test_total_that_does_not_add_up_is_flagged() -> None:
+    (vote,) = votes_in(sec("beslutsgang", "Resultat\nJa 22\nNej 10\nAvstår 1\nTotalt 34"), 31)
+    assert vote.warning == "counts add up to 33, the text says 34 in total"
+
+
+def test_question_with_abbreviations_and_a_vote_in_the_handling_sections() -> None:
+    text = (
+        "Votering begärs och följande voteringsproposition godkänns:\n\n"
+        "Den som önskar bifalla Bert Larssons m.fl. yrkande röstar ja och den som önskar bifalla Per\n"
+        "Bengtssons m.fl. yrkande röstar nej.\n\n"
+        "Voteringen utfaller enligt följande, vilket närmare framgår av till protokollet bifogad voteringslista.\n\n"
+        "Ja: 22, Nej: 10, Avstår: 1.\n\nOrdföranden förklarar att kommunfullmäktige därmed har beslutat i enlighet "
+        "med Bert Larssons m.fl. yrkande."
+    )
+    for kind in ("beslutsgang", "overlaggning", "handlaggning"):
+        (vote,) = votes_in(sec(kind, text), 31)
+        assert vote.question == (
+            "Den som önskar bifalla Bert Larssons m.fl. yrkande röstar ja och den som önskar bifalla Per "
+            "Bengtssons m.fl. yrkande röstar nej."
+        )
+        assert (vote.ja, vote.nej, vote.avstar, vote.warning) == (22, 10, 1, None)
+    assert votes_in(sec("arendebeskrivning", text), 31) == []
+
+
+# ---------------------------------------------------------------- member tables (pipeline/tables.py)
+
+BERG, EK, ALM = VoteMember("Anna Berg", "S", "ja"), VoteMember("Per Ek", "M", "nej"), VoteMember("Eva Alm", "C", "ja")
+
+
+def _at(kind: str, text: str, position: int, offset: int) -> Section:
+    return Section(position, kind, None, text, 1, 1, offset)
+
+
+def _with_tables(
+    items: list[Item], tables: list[MemberTable], attachments: list[Attachment] | None = None
+) -> Decisions:
+    protocol = _protocol(*items)
+    protocol.member_tables = tables
+    protocol.attachments = attachments or []
+    return extract_decisions(protocol)
+
+
+def test_table_in_the_item_gives_its_vote_the_members() -> None:
+    omrostning = _at("omrostning", "Ja-röst för bifall, nej-röst för avslag. Med 2 ja-röster mot 1 nej-röst bifalls "
+                     "motionen.\nLedamot Ja Nej Avstår\n...", 2, 100)
+    found = _with_tables([item(11, _at("yrkanden", "Anna Berg (S) yrkar bifall.", 1, 50), omrostning,
+                               _at("beslut", "Motionen bifalls.", 3, 300))],
+                         [MemberTable(1, 180, [BERG, EK, ALM])])
+    (vote,) = found.votes
+    assert (vote.section_position, vote.ja, vote.nej, vote.avstar, vote.members, vote.warning) == (
+        2, 2, 1, 0, [BERG, EK, ALM], None)
+
+
+def test_table_that_disagrees_with_the_stated_counts_is_flagged() -> None:
+    text = "Ja-röst för bifall, nej-röst för avslag. Med 3 ja-röster mot 0 nej-röster bifalls motionen."
+    found = _with_tables([item(11, _at("omrostning", text, 2, 100))], [MemberTable(1, 150, [BERG, EK, ALM])])
+    (vote,) = found.votes
+    assert (vote.ja, vote.nej, vote.members) == (3, 0, [BERG, EK, ALM])  # the stated counts are kept
+    assert vote.warning == (
+        "ja: text says 3, 2 members listed in the member table on page 1; "
+        "nej: text says 0, 1 members listed in the member table on page 1"
+    )
+
+
+def test_table_with_totals_only_keeps_the_members_read_from_the_text() -> None:
+    text = "Omröstning begärs.\nLedamot Röst\nAnna Berg (S) Ja\nPer Ek (M) Nej\nEva Alm (C) Ja"
+    found = _with_tables([item(11, _at("omrostning", text, 2, 100))], [MemberTable(1, 120, [], {"ja": 2, "nej": 2})])
+    (vote,) = found.votes
+    assert (vote.ja, vote.nej, vote.members) == (2, 2, [BERG, EK, ALM])
+    assert vote.warning == "nej: the member table on page 1 says 2, 1 members listed"
+
+
+def _lista(label: str, offset: int, item_number: int = 32) -> Attachment:
+    return Attachment("voteringslista", label, "Voteringslista", 2, 2, "x" * 90, offset, item_number)
+
+
+def test_kth_voteringslista_of_an_item_goes_to_its_kth_vote() -> None:
+    text = (
+        'Godkänd voteringsproposition: "Ja för A. Nej för B."\nOmröstningen utfaller med 2 Ja mot 1 Nej.\n'
+        'Godkänd voteringsproposition: "Ja för C. Nej för D."\nOmröstningen utfaller med 1 Ja mot 2 Nej.'
+    )
+    second = [BERG, EK, VoteMember("Eva Alm", "C", "nej")]
+    found = _with_tables(
+        [item(32, _at("beslutsgang", text, 3, 100)), item(33, _at("beslut", "Godkänns.", 1, 500))],
+        [MemberTable(2, 230, [BERG, EK, ALM], {"ja": 2, "nej": 1}), MemberTable(3, 330, second, {"ja": 0})],
+        [_lista("Votering #1", 200), _lista("Votering #2", 300)],
+    )
+    assert [(v.question, v.ja, v.nej, v.members, v.warning) for v in found.votes] == [
+        ("Ja för A. Nej för B.", 2, 1, [BERG, EK, ALM], None),
+        ("Ja för C. Nej för D.", 1, 2, second, "ja: text says 1, Votering #2 (page 2) says 0"),
+    ]
+
+
+def test_vote_whose_result_is_only_in_the_voteringslista_is_one_vote() -> None:
+    text = ("Ordföranden ställer proposition och finner att nämnden bifaller förslaget. Votering begärs. "
+            "Resultatet framgår av bifogad voteringslista.")
+    found = _with_tables(
+        [item(38, _at("yrkanden", "Anna Berg (S) yrkar bifall.", 1, 50), _at("beslutsgang", text, 2, 100),
+              _at("beslut", "Nämnden bifaller förslaget.", 3, 250))],
+        [MemberTable(5, 410, [], {"ja": 25, "nej": 17})],
+        [_lista("Bilaga KF § 38/25", 400, 38)],
+    )
+    (vote,) = found.votes
+    assert (vote.section_position, vote.question, vote.ja, vote.nej, vote.avstar, vote.members, vote.warning) == (
+        2, None, 25, 17, 0, [], None)
+
+
+def test_voteringslista_named_by_its_vote() -> None:
+    text = (
+        'Godkänd voteringsproposition: "Ja för A. Nej för B."\nOmröstningen utfaller med 2 Ja mot 1 Nej. '
+        'Hur var och en röstar framgår av bilaga B.\n'
+        'Godkänd voteringsproposition: "Ja för C. Nej för D."\nOmröstning genomförs.'
+    )
+    found = _with_tables(
+        [item(32, _at("omrostning", text, 3, 100))],
+        [MemberTable(2, 230, [BERG, EK, ALM], {"ja": 2, "nej": 1})],
+        [_lista("Bilaga A § 32/24", 200), _lista("Bilaga B § 32/24", 300)],
+    )
+    # The first vote names bilaga B, whose table was not read; bilaga A then belongs to the second vote.
+    assert [(v.question, v.ja, v.nej, v.members, v.warning) for v in found.votes] == [
+        ("Ja för A. Nej för B.", 2, 1, [], None),
+        ("Ja för C. Nej för D.", 2, 1, [BERG, EK, ALM], None),
+    ]
+
+
+def test_generated_fixture_inline_x_table_and_bilaga_a() -> None:
+    from dataclasses import replace
+
+    from pipeline.extract import extract
+    from pipeline.segment import segment
+    from pipeline.tables import member_tables
+
+    doc = extract(ROOT / "tests" / "fixtures" / "vote-table-x-marks.pdf")
+    protocol = segment(doc)
+    protocol.member_tables = member_tables(doc)
+    if not protocol.attachments:  # a segmentation that leaves the appendix in the item: cut it out here
+        start = doc.text.index("Bilaga A § 11/24")
+        for it in protocol.items:
+            it.sections = [replace(s, text=s.text[: max(0, start - s.offset)]) for s in it.sections if s.offset < start]
+        protocol.attachments = [
+            Attachment("voteringslista", "Bilaga A § 11/24", "Voteringslista", 2, 2, doc.text[start:], start, 11)
+        ]
+    found = extract_decisions(protocol)
+    omrostning = next(s.position for s in protocol.items[0].sections if s.kind == "omrostning")
+    # scripts/make_samples.py VOTE_MEMBERS: the first vote (5 ja, 3 nej, 1 avstår as the text says) from the
+    # X marks, the second (the text names bilaga A, gives no counts) from the Val column of bilaga A.
+    first = [
+        VoteMember("Anna Berg", "S", "ja"), VoteMember("Erik Sandberg", "C", "ja"),
+        VoteMember("Frostdahl-Blomqvist Siw", "S", "ja"), VoteMember("Per Ek", "M", "nej"),
+        VoteMember("Karin Ståhl", "M", "nej"), VoteMember("Mats Olofsson", "SD", "nej"),
+        VoteMember("Lena Nyström", "V", "ja"), VoteMember("Jonas Åkerlund", "KD", "ja"),
+        VoteMember("Maria Lindqvist Eriksson", "L", "avstår"),
+    ]
+    second = [replace(m, vote="ja") if m.name.startswith("Maria") else m for m in first]
+    second[2] = VoteMember("Siw Frostdahl-Blomqvist", "S", "ja")
+    assert found.votes == [
+        Vote(11, omrostning, "Ja-röst för att avgöra ärendet i dag, nej-röst för återremiss.", 5, 3, 1, 0, first, None),
+        Vote(11, omrostning, "Ja-röst för bifall till motionen, nej-röst för avslag.", 6, 3, 0, 0, second, None),
+    ]
+
+
+def test_two_tables_in_one_section_go_to_the_two_votes_held_there() -> None:
+    # Votes whose result is only the table of X marks: the question of each vote, in order.
+    text = (
+        "Votering begärs och följande voteringsproposition godkänns:\n"
+        "Den som önskar bifalla Anna Bergs yrkande röstar ja och den som önskar bifalla Per Eks yrkande röstar nej.\n"
+        "Voteringen utfaller enligt följande:\nLedamot Ja Nej Avstår\n...\n"
+        "Votering begärs och följande voteringsproposition godkänns:\n"
+        "Den som önskar avslå Eva Alms yrkande röstar ja och den som önskar bifalla det röstar nej.\n"
+        "Voteringen utfaller enligt följande:\nLedamot Ja Nej Avstår\n..."
+    )
+    start = 100
+    first_table, second_table = start + text.index("Ledamot"), start + text.rindex("Ledamot")
+    nej_alm = VoteMember("Eva Alm", "C", "nej")
+    found = _with_tables(
+        [item(11, _at("beslutsgang", text, 4, start), _at("beslut", "Nämnden beslutar enligt förslaget.", 5, 900))],
+        [MemberTable(1, first_table, [BERG, EK, ALM]), MemberTable(1, second_table, [BERG, EK, nej_alm])],
+    )
+    assert [(v.section_position, v.question[:30], v.ja, v.nej, v.avstar, v.warning) for v in found.votes] == [
+        (4, "Den som önskar bifalla Anna Be", 2, 1, 0, None),
+        (4, "Den som önskar avslå Eva Alms ", 1, 2, 0, None),
+    ]
+
+
+def test_vote_held_whose_result_is_nowhere_is_a_flagged_vote() -> None:
+    text = ("Votering begärs och följande voteringsproposition godkänns: Den som önskar bifalla Anna Bergs yrkande "
+            "röstar ja och den som önskar avslå det röstar nej. Ordföranden förklarar att förslaget har bifallits.")
+    found = item_decisions(item(7, sec("beslutsgang", text, position=3)))
+    assert [(v.section_position, v.ja, v.warning) for v in found.votes] == [
+        (3, None, "no result found: neither counts nor a member list")]
+    # without "Votering begärs" a proposition is no vote
+    assert item_decisions(item(7, sec("beslutsgang", text.split(": ", 1)[1], position=3))).votes == []
+
+
+def test_proposals_in_the_debate_section() -> None:
+    text = (
+        "Bert Larsson (M) och Ingrid Ascard (MP) yrkar att kommunfullmäktige ska besluta i enlighet med "
+        "kommunfullmäktiges presidiums förslag i ärendet.\n\n"
+        "Per Bengtsson (S) yrkar att kommunfullmäktige ska besluta i enlighet med presidiets förslag gällande "
+        "attsats 1 och 3 men att attsats 2 ändras till ”att framställa en anmärkning”.\n\n"
+        "Ida Alm (L) yrkar att kommunfullmäktige ska besluta i enlighet med kommunstyrelsens förslag med "
+        "tillägget att socialnämnden ska tillskjutas 2,5 mnkr."
+    )
+    found = item_decisions(item(31, sec("overlaggning", text, position=4),
+                                sec("beslutsgang", "Robert Wenglén (M) yrkar bifall.", position=5)))
+    assert [(p.person, p.party, p.kind, p.section_position) for p in found.proposals] == [
+        ("Bert Larsson", "M", "bifall", 4),
+        ("Ingrid Ascard", "MP", "bifall", 4),
+        ("Per Bengtsson", "S", "ändring", 4),
+        ("Ida Alm", "L", "tillägg", 4),
     ]
