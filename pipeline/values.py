@@ -1,39 +1,105 @@
 """Value formats of Swedish protocols: party codes, dates, amounts, case numbers, meeting places.
 
 Shared by segment (meeting date, attendance) and tag (entities). Pure
-functions over strings; no spaCy here.
+functions over strings; no spaCy here. The parties are read at import from
+``pipeline/vocab/parties.tsv``, which training/ reads too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
-# Riksdag parties and common local ones; codes compare upper-case.
-PARTIES = {
-    "S": "Socialdemokraterna",
-    "M": "Moderaterna",
-    "SD": "Sverigedemokraterna",
-    "C": "Centerpartiet",
-    "V": "Vänsterpartiet",
-    "KD": "Kristdemokraterna",
-    "L": "Liberalerna",
-    "MP": "Miljöpartiet",
-    "FP": "Folkpartiet",
-    "D": "Demokraterna",
-}
-PARTY_NAMES = {name.lower(): code for code, name in PARTIES.items()} | {
-    "socialdemokratiska arbetarepartiet": "S",
-    "miljöpartiet de gröna": "MP",
-    "folkpartiet liberalerna": "FP",
-}
+from .vocabulary import VOCAB_DIR, read_tsv
+
 # Bracketed upper-case codes that are not parties (so "Xxx Yyy (EU)" is no person).
 NOT_PARTIES = {
     "EU", "SKR", "RUS", "KF", "KS", "AU", "AB", "HB", "KB", "PM", "IT", "VD", "RUN", "RS", "RF", "NN",
     "ESF", "FN", "LSS", "SFS", "SOL", "PBL", "LOU", "GDPR", "TKR", "MKR", "SEK", "EUR", "ST", "ANM",
 }
+
+PARTY_FILE = "parties.tsv"
+PARTIES_TSV = VOCAB_DIR / PARTY_FILE
+PARTY_COLUMNS = ("code", "name", "kind", "other_names", "forms")
+PARTY_KINDS = ("riksdag", "local", "historical")
+
+
+@dataclass(frozen=True)
+class Party:
+    """One row of ``pipeline/vocab/parties.tsv``."""
+
+    code: str  # "S", as printed after a name: "Anna Berg (S)"
+    name: str  # "Socialdemokraterna"
+    kind: str  # one of PARTY_KINDS
+    other_names: tuple[str, ...] = ()  # further full names, tagged as PARTY like the name
+    forms: tuple[str, ...] = ()  # inflected forms ("Socialdemokraternas"), for training
+
+
+def _names(cell: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in cell.split(",") if x.strip())
+
+
+def _party(row: dict[str, str]) -> Party:
+    """One row of the party file; ValueError with the reason when it is malformed."""
+    code, name, kind = (row[c].strip() for c in PARTY_COLUMNS[:3])
+    # PERSON_PARTY_RE of tag and decisions reads 1-4 letters in the brackets.
+    if not (code.isalpha() and len(code) <= 4):
+        raise ValueError(f"party code {code!r} is not 1-4 letters")
+    if code.upper() in NOT_PARTIES:
+        raise ValueError(f"party code {code!r} is in NOT_PARTIES (pipeline/values.py)")
+    if not name:
+        raise ValueError(f"party {code!r} has no name")
+    if kind not in PARTY_KINDS:
+        raise ValueError(f"party {code!r}: kind {kind!r} is not one of {', '.join(PARTY_KINDS)}")
+    return Party(code, name, kind, _names(row["other_names"]), _names(row["forms"]))
+
+
+def parties_from_rows(rows: Sequence[dict[str, str]], source: Path = PARTIES_TSV) -> list[Party]:
+    """Checked parties from the rows of a party file; an error names ``source`` and the row."""
+    if rows and tuple(rows[0]) != PARTY_COLUMNS:
+        want, got = "\t".join(PARTY_COLUMNS), "\t".join(rows[0])
+        raise ValueError(f"{source}: the header must be {want!r}, not {got!r}")
+    parties: list[Party] = []
+    codes: set[str] = set()
+    names: set[str] = set()
+    for number, row in enumerate(rows, 1):
+        try:
+            party = _party(row)
+            full_names = [f.lower() for f in (party.name, *party.other_names)]
+            if party.code.upper() in codes:
+                raise ValueError(f"party code {party.code!r} is listed twice (codes compare upper-case)")
+            if names.intersection(full_names) or len(set(full_names)) < len(full_names):
+                raise ValueError(f"a name of {party.code!r} is listed twice")
+        except ValueError as e:
+            raise ValueError(f"{source}: party {number}: {e}") from None
+        codes.add(party.code.upper())
+        names.update(full_names)
+        parties.append(party)
+    if not parties:
+        raise ValueError(f"{source}: no parties")
+    return parties
+
+
+def read_parties() -> list[Party]:
+    """The parties of ``pipeline/vocab/parties.tsv``, in file order (Riksdag parties first).
+
+    ``training/lexicon.py`` reads them here too, so the pipeline and the training data
+    share one list.
+    """
+    return parties_from_rows(read_tsv(PARTY_FILE))
+
+
+PARTY_LIST = read_parties()
+# Code -> name ("S" -> "Socialdemokraterna"), in file order: the Riksdag parties first.
+PARTIES = {p.code: p.name for p in PARTY_LIST}
+# Every full name, lower case -> code ("miljöpartiet de gröna" -> "MP"); forms stay out (see the file).
+PARTY_NAMES = {full.lower(): p.code for p in PARTY_LIST for full in (p.name, *p.other_names)}
+_CODE_BY_UPPER = {code.upper(): code for code in PARTIES}
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
@@ -96,8 +162,9 @@ def case_number(line: str) -> str | None:
 def party_code(raw: str) -> str | None:
     """Normalise a bracketed party code: ``s`` -> ``S``; None when it is not a plausible party."""
     code = raw.strip()
-    if code.upper() in PARTIES:
-        return code.upper()
+    known = _CODE_BY_UPPER.get(code.upper())
+    if known:
+        return known  # the code as the vocabulary writes it: "s" -> "S", "LPO" -> "LPo"
     if code.isupper() and 1 <= len(code) <= 4 and code.isalpha() and code not in NOT_PARTIES:
         return code  # a local party such as (FB) or (BP)
     return None

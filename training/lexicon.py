@@ -1,10 +1,11 @@
-"""Load the hand-written name lists in ``training/lexicon/``.
+"""Load the hand-written name lists in ``training/lexicon/`` and the pipeline's party list.
 
 The lists are the project's own (no downloads): Sweden's 290 municipalities, the 21
-regions, parties, state agencies, committees and offices, companies, places, street
-names and common first names and surnames. ``build_data.py`` fills protocol templates
-from them; ``Lexicon.split`` keeps some names out of training so the synthetic dev set
-measures unseen names.
+regions, state agencies, committees and offices, companies, places, street names and
+common first names and surnames. The parties are not here: they come from
+``pipeline/vocab/parties.tsv``, the file the pipeline reads, so the two never disagree.
+``build_data.py`` fills protocol templates from them; ``Lexicon.split`` keeps some names
+out of training so the synthetic dev set measures unseen names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pipeline.values import Party, read_parties
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
@@ -44,13 +47,6 @@ class Region:
 
 
 @dataclass
-class Party:
-    code: str
-    name: str
-    forms: list[str]
-
-
-@dataclass
 class Lexicon:
     municipalities: list[Municipality]
     regions: list[Region]
@@ -66,16 +62,11 @@ class Lexicon:
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
-        """Read every list from ``directory``."""
-        parties = []
-        for row in _rows(directory / "parties.tsv"):
-            code, name = row[0], row[1]
-            forms = [f for f in (row[2].split(",") if len(row) > 2 else []) if f]
-            parties.append(Party(code, name, forms))
+        """Read every list from ``directory``, and the parties from the pipeline's vocabulary."""
         return cls(
             municipalities=[Municipality(*r[:3]) for r in _rows(directory / "municipalities.tsv")],
             regions=[Region(*r[:3]) for r in _rows(directory / "regions.tsv")],
-            parties=parties,
+            parties=read_parties(),
             agencies=_lines(directory / "agencies.txt"),
             committees=sorted(set(_lines(directory / "committees.txt"))),
             companies=_lines(directory / "companies.txt"),
@@ -86,10 +77,10 @@ class Lexicon:
         )
 
     def party_names(self) -> set[str]:
-        """Every written-out party name and form (lower case), for relabelling ORG->O."""
+        """Every written-out party name and form, lower case and with a genitive s, for relabelling ORG->O."""
         names: set[str] = set()
         for p in self.parties:
-            for form in [p.name, *p.forms]:
+            for form in [p.name, *p.other_names, *p.forms]:
                 names.add(form.lower())
                 names.add(form.lower() + "s")
         return names

@@ -103,8 +103,6 @@ GENERIC_SENTENCES = [
     "Protokollet justeras på Stadshuset.",
     "Regionstyrelsen",
 ]
-PARTY_WORDS = ["Socialdemokraterna", "Moderaterna", "Sverigedemokraterna", "Centerpartiet",
-               "Vänsterpartiet", "Kristdemokraterna", "Liberalerna", "Miljöpartiet", "Demokraterna"]
 URLS = ["https://skr.se/skr/tjanster/rapporterochskrifter/publikationer/rapport.64841.html",
         "https://www.goteborg.se/wps/portal/start/kommun-och-politik",
         "https://www.regionvasterbotten.se/politik/protokoll", "www.umea.se/kommunfullmaktige"]
@@ -163,7 +161,9 @@ class Generator:
         self.rng = rng
         self.codes = [p.code for p in lex.parties]
         # Riksdag parties dominate real protocols.
-        self.main_codes = ["S", "M", "SD", "C", "V", "KD", "L", "MP"]
+        self.main_codes = [p.code for p in lex.parties if p.kind == "riksdag"]
+        # Parties written out: the Riksdag parties and Demokraterna (large in Göteborg).
+        self.party_words = [p.name for p in lex.parties if p.kind == "riksdag" or p.code == "D"]
 
     # ---- fillers -----------------------------------------------------------------
     def person(self) -> str:
@@ -661,7 +661,7 @@ class Generator:
     def t_party_words(self, w: Writer) -> None:
         """Parties written out are PARTY (rule component), not ORG: leave unlabelled."""
         r = self.rng
-        pw = r.choice(PARTY_WORDS)
+        pw = r.choice(self.party_words)
         w.t(r.choice([f"Vi i {pw} reserverar oss mot beslutet.", f"{pw} anser att förslaget är bra.",
                       f"Ledamöterna för {pw} lämnar en protokollsanteckning.",
                       f"{genitive(pw)} grupp yrkar avslag.", f"Företrädare för {pw} deltar inte i beslutet."]))
