@@ -45,6 +45,8 @@ CYCLE_MIN = 3
 # handling history as pairs of the same item, "Stadsdirektörens förslag" / "Stadsstyrelsens
 # beslut", one pair per earlier meeting: only proposals between the decisions, no issue. Anything
 # else between them (yrkanden, text of no known kind) is a warning.
+# A handling round: "Stadsstyrelsen 5.9.2022, 186 §" (handlaggning), the proposal, the decision.
+HANDLING_ROUND_KINDS = frozenset({"forslag_till_beslut", "handlaggning"})
 OPENING_KINDS = frozenset({"sammanfattning", "arendebeskrivning", "beslutsunderlag", "tidigare_behandling"})
 
 # More than this share of a protocol's items without any text is not a few title-only items but a
@@ -138,7 +140,7 @@ def _several_beslut(item: Item) -> list[DocumentIssue]:
     between = [item.sections[a + 1 : b] for a, b in zip(beslut, beslut[1:], strict=False)]
     if any(s.kind in OPENING_KINDS for part in between for s in part):
         severity, why = "error", "a § heading between them was probably missed"
-    elif between and not all(part and all(s.kind == "forslag_till_beslut" for s in part) for part in between):
+    elif between and not all(part and all(s.kind in HANDLING_ROUND_KINDS for s in part) for part in between):
         severity, why = "warning", "check whether a § heading between them was missed"
     else:
         severity, why = "", ""  # one Beslut, or a handling history: each proposal followed by its decision

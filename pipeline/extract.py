@@ -25,7 +25,7 @@ import logging
 import math
 import re
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -371,9 +371,13 @@ def _is_running(texts: list[str], need: int) -> bool:
     if len(texts) < need:
         return False
     groups = [re.findall(r"\d+", t) for t in texts]
-    if len({len(g) for g in groups}) > 1:
+    # the shape most pages print decides: a page or two may lack the § ("Protokoll 15.09.2022
+    # Sida" on the appeal pages, "Protokoll 43 § 15.09.2022 Sida" elsewhere)
+    size, count = Counter(len(g) for g in groups).most_common(1)[0]
+    groups = [g for g in groups if len(g) == size]
+    if count < need or count < 0.6 * len(texts):
         return False
-    varying = sum(len({g[k] for g in groups}) > 1 for k in range(len(groups[0])))
+    varying = sum(len({g[k] for g in groups}) > 1 for k in range(size))
     return varying <= 1
 
 
@@ -440,21 +444,108 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
                 blocks.append([(j, ln)])
         while blocks and all(furniture(ln, j, top, top_running) for j, ln in blocks[0]):
             pages[i].header.extend(ln.text for _, ln in blocks.pop(0))
+        # a header set so close to the text that they make one block: its leading running lines
+        # go, never a case number or an item heading (those repeat in shape from item to item)
+        while blocks and len(blocks[0]) > 1 and furniture(blocks[0][0][1], blocks[0][0][0], top, top_running) \
+                and not _protected(blocks[0][0][1].text):
+            pages[i].header.append(blocks[0].pop(0)[1].text)
         footer: list[str] = []
         while blocks and all(furniture(ln, j, bottom, bottom_running) for j, ln in blocks[-1]):
             footer[:0] = [ln.text for _, ln in blocks.pop()]
+        while blocks and len(blocks[-1]) > 1 and furniture(blocks[-1][-1][1], blocks[-1][-1][0], bottom, bottom_running) \
+                and not _protected(blocks[-1][-1][1].text):
+            footer.insert(0, blocks[-1].pop()[1].text)
         pages[i].footer = footer
         page_lines[i] = [ln for block in blocks for _, ln in block]
         for text in pages[i].header + footer:
             for cell in text.split("\t"):
                 removed[_furniture_key(cell)].add(i)
+            if len(text.split("\t")) == 1 and re.search(r"\d", text) and re.search(r"[^\W\d_]{3}", text):
+                removed[KEY_PREFIX + _line_key(text)].add(i)  # "Protokoll 40 § 15.09.2022 Sida": § varies
     _remove_ocr_running_lines(pages, page_lines, gap)
     strong = {key for key, on in removed.items() if key and len(on) >= need}
     # the first page is the cover: there a repeated text is a label or a value ("Sammanträdesdatum
     # 2023-05-12"), so only page numbers go; elsewhere every repeated header/footer text goes
-    numbers = {key for key in strong if "#" in key}
+    numbers = {key for key in strong if "#" in key and not key.startswith(KEY_PREFIX)}
     for i in text_pages:
         page_lines[i] = _without_furniture(pages[i], page_lines[i], strong if i != text_pages[0] else numbers)
+    _remove_repeated_blocks(pages, page_lines)
+
+
+REPEATED_BLOCK_MIN = 3  # a block of lines printed this often is the running header, wherever it stands
+BLOCK_FURNITURE_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|\bprotokoll\b|\bsida\b|\bsammanträdesdatum\b|\bjusterandes\b|"
+    r"\butdragsbestyrkande\b",
+    re.IGNORECASE,
+)
+
+
+# the title a running header carries: a body or an organisation (never a section heading)
+HEADER_TITLE_RE = re.compile(
+    r"^[A-ZÅÄÖ][\wåäöÅÄÖ -]*(?:nämnd|styrelse|fullmäktige|utskott|sektion|delegation|direktion|presidium|"
+    r"kommun|stad|region)(?:en|et|ens|s|e|n)?$|^Region [A-ZÅÄÖ]\w+$",
+    re.IGNORECASE,
+)
+
+
+def _remove_repeated_blocks(pages: list[Page], page_lines: list[list[Line]]) -> None:
+    """Remove a block of 2–4 short lines that recurs at least ``REPEATED_BLOCK_MIN`` times and
+    names a date, a page or the protocol (``Protokoll nr 8`` / ``Sammanträdesdatum: 2026-04-22``),
+    wherever the text layer puts it: a text without page breaks keeps its running header where
+    the pages broke. A short title line standing alone next to most of those blocks (the body,
+    ``Kommunstyrelsen``) goes with them."""
+    seq = [(i, j, " ".join(ln.text.split())) for i, lines in enumerate(page_lines) for j, ln in enumerate(lines)]
+    marked: set[tuple[int, int]] = set()
+    for n in (4, 3, 2):
+        counts = Counter(tuple(t for _, _, t in seq[k : k + n]) for k in range(len(seq) - n + 1))
+        for k in range(len(seq) - n + 1):
+            block = tuple(t for _, _, t in seq[k : k + n])
+            if counts[block] < REPEATED_BLOCK_MIN or any((i, j) in marked for i, j, _ in seq[k : k + n]):
+                continue
+            if not any(BLOCK_FURNITURE_RE.search(t) for t in block) or any(
+                    len(t.split()) > 8 or _protected(t) or not (BLOCK_FURNITURE_RE.search(t) or HEADER_TITLE_RE.search(t))
+                    for t in block):
+                continue  # every line names the protocol, a date, a page, the body or the organisation
+            marked.update((i, j) for i, j, _ in seq[k : k + n])
+    if not marked:
+        return
+    where = [k for k, (i, j, _) in enumerate(seq) if (i, j) in marked]
+    occurrences: dict[str, list[int]] = defaultdict(list)
+    for k, (_i, _j, t) in enumerate(seq):
+        occurrences[t].append(k)
+    for t, ks in occurrences.items():
+        if len(ks) < REPEATED_BLOCK_MIN or len(t.split()) > 4 or not HEADER_TITLE_RE.search(t):
+            continue
+        near = [k for k in ks if any(abs(k - w) <= 4 for w in where) and _stands_alone(page_lines, seq, k)]
+        if len(near) >= 0.6 * len(ks) and len(near) >= REPEATED_BLOCK_MIN:
+            marked.update((seq[k][0], seq[k][1]) for k in near)
+    for i, lines in enumerate(page_lines):
+        if not any((i, j) in marked for j in range(len(lines))):
+            continue
+        kept: list[Line] = []
+        cut = False
+        for j, ln in enumerate(lines):
+            if (i, j) in marked:
+                pages[i].header.append(ln.text)
+                cut = True
+                continue
+            if cut and kept and not kept[-1].text.endswith(SENTENCE_END):
+                height = ln.bottom - ln.top
+                ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
+            cut = False
+            kept.append(ln)
+        page_lines[i] = kept
+
+
+def _stands_alone(page_lines: list[list[Line]], seq: list[tuple[int, int, str]], k: int) -> bool:
+    """Whether the line ``seq[k]`` has a blank line above and below it (a gap of more than a line)."""
+    i, j, _ = seq[k]
+    lines = page_lines[i]
+    ln = lines[j]
+    height = max(ln.bottom - ln.top, 1.0)
+    above = j == 0 or ln.top - lines[j - 1].bottom > 0.8 * height
+    below = j + 1 == len(lines) or lines[j + 1].top - ln.bottom > 0.8 * height
+    return above and below
 
 
 SHORT_DOCUMENT_PAGES = 4  # below this, repetition is too weak a signal: furniture is also known by its shape
@@ -491,6 +582,17 @@ def _furniture_key(text: str) -> str:
     return text  # case kept: "SOCIALNÄMNDEN" in the header is not "Socialnämnden" in a list
 
 
+KEY_PREFIX = "\x00key:"  # a removed line known by its digit-free shape (_line_key), not its text
+
+
+def _protected(text: str) -> bool:
+    """A case number or an item heading: never taken for running furniture by its shape."""
+    from .values import case_number
+
+    t = " ".join(text.split())
+    return bool(case_number(t) or re.match(r"^(?:[A-ZÅÄÖ]{1,5}\s+)?§\s?\d|^\d{1,4}\s?§", t))
+
+
 def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[Line]:
     """Drop header/footer lines (or tab-separated cells of a line) that the text layer put
     in the middle of the page: text that was removed as furniture on at least ``need`` pages."""
@@ -502,7 +604,10 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
             height = ln.bottom - ln.top
             ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
         cells = ln.text.split("\t")
-        rest = [c for c in cells if _furniture_key(c) not in strong]
+        if KEY_PREFIX + _line_key(ln.text) in strong and not _protected(ln.text):
+            cells, rest = cells, []  # the whole line has the shape of a removed header line
+        else:
+            rest = [c for c in cells if _furniture_key(c) not in strong]
         cut = cut and len(rest) == 0
         if len(rest) == len(cells):
             # the header word printed just after the text on one baseline, without a column gap

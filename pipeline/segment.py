@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .checks import check_protocol
@@ -609,6 +610,8 @@ def _add_section(
     )
 
 
+NOTE_AFTER_DASH_RE = re.compile(r"\s+[–—-]\s+(?:för\s+)?(?:kännedom|åtgärd|återremiss|information|verkställighet|yttrande)\b.*$",
+                                re.IGNORECASE)
 MAX_RECIPIENT_WORDS = 14  # a longer line is prose, not an addressee
 LIST_SPLIT_RE = re.compile(r"(\s*[,;]\s*|(?<!-)\s+(?:och|samt)\s+)")
 GENITIVE_NAME_RE = re.compile(r"^(?:[A-ZÅÄÖ][\wåäö-]*\s+)*[A-ZÅÄÖ][\wåäö-]*s\s+[a-zåäö]+$")
@@ -670,6 +673,7 @@ def recipients(text: str) -> list[str]:
         if out and parts and not _is_addressee(parts[0]) and parts[0][:1].islower():
             out[-1] = f"{out[-1]} {parts.pop(0)}"  # the wrapped rest of the last addressee
         for part in parts:
+            part = NOTE_AFTER_DASH_RE.sub("", part)  # "Exploateringsnämnden – återremiss": a note
             if part and part not in out:
                 out.append(part)
     return out
@@ -737,7 +741,7 @@ def _meeting(doc: ExtractedDocument, lines: list[TextLine], cover_end: int, regi
     header_lines = [h for p in doc.pages[:3] for h in p.header]
     meeting = Meeting()
     meeting.body = _find_body(cover, header_lines, doc.text)
-    meeting.organisation = _find_organisation(cover, header_lines)
+    meeting.organisation = _find_organisation(cover, header_lines) or _organisation_from_text(doc.text)
     if meeting.body is None:  # text files: "Göteborgs Stad Kommunfullmäktige, protokoll" in a page header
         for ln in lines:
             m = ORG_BODY_RE.match(ln.text)
@@ -845,6 +849,25 @@ def _find_organisation(cover: list[TextLine], header_lines: list[str]) -> str | 
             if m:
                 return m.group("org")
     return None
+
+
+ORG_MENTION_RE = re.compile(
+    r"\b(?P<org>(?:Region\s+[A-ZÅÄÖ][\wåäö-]+?)|(?:[A-ZÅÄÖ][\wåäö-]+?\s+(?:kommun|[Ss]tad)))(?:s)?\b"
+)
+ORG_MENTIONS_MIN = 3  # a name the text uses this often, and twice as often as any other, is its own
+
+
+def _organisation_from_text(text: str) -> str | None:
+    """The municipality or region the running text names most (``Göteborgs Stads riktlinje`` ->
+    ``Göteborgs Stad``), when the cover and the headers do not say: a protocol names its own
+    organisation far more often than any other."""
+    counts = Counter(m.group("org") for m in ORG_MENTION_RE.finditer(text))
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < ORG_MENTIONS_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 def _find_date(cover: list[TextLine], header_lines: list[str]) -> str | None:
