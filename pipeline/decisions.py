@@ -545,6 +545,12 @@ def _vote_blocks(text: str) -> list[str]:
     anchors = sorted(set(anchors))
     if len(anchors) < 2:
         return [text]
+    # a lead-in that says the vote was held belongs to it: "Votering begärs och följande voteringsproposition
+    # godkänns: Den som ..."
+    for k, pos in enumerate(anchors):
+        start = _sentence_start(text, pos)
+        if start < pos and VOTE_HELD_RE.search(text, start, pos) and text[start:pos].rstrip().endswith(":"):
+            anchors[k] = start
     bounds = [0] + anchors[1:] + [len(text)]
     return [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
@@ -1242,10 +1248,14 @@ def item_decisions(
     held.sort(key=lambda pf: pf[0])
     if inline_tables or attached_tables:
         read = _give_tables(item, read, held, inline_tables or [], attached_tables or [], appendices or {})
-    if not read:
-        # "Votering begärs" and a voteringsproposition, but the result is nowhere to be read: still a vote
-        read = [(_assemble(found, item.number, position, appendices or {}), found)
-                for position, found in held if found.held and found.question]
+    # "Votering begärs" and a voteringsproposition, but the result is nowhere to be read: still a vote when the
+    # item has no other, or when it stands beside votes of the same section (elsewhere it may only announce
+    # the vote an Omröstning section reports)
+    voting = {vote.section_position for vote, _found in read}
+    extra = [(_assemble(found, item.number, position, appendices or {}), found)
+             for position, found in held if found.held and found.question and (not read or position in voting)]
+    if extra:
+        read = sorted(read + extra, key=lambda vf: vf[0].section_position)
     result.votes = [vote for vote, _found in read]
 
     own = [s for s in item.sections if s.kind in STANCE_KINDS]

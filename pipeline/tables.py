@@ -86,6 +86,7 @@ class _Line:
     words: list[Word]
     top: float
     bottom: float
+    exact: bool = True  # False: a text line whose column gaps were replaced by tabs (positions lost)
 
     @property
     def text(self) -> str:
@@ -171,13 +172,12 @@ def _monospace_lines(text: str) -> list[_Line]:
     """A pdftotext -layout page as lines of words: one character = 5 pt, one line = 14 pt."""
     lines: list[_Line] = []
     for row, raw in enumerate(text.split("\n")):
-        raw = raw.replace("\t", "    ")
         words = [
             Word(m.group(0), m.start() * 5.0, row * 14.0, m.end() * 5.0, row * 14.0 + 10.0)
-            for m in re.finditer(r"\S+", raw)
+            for m in re.finditer(r"\S+", raw.replace("\t", "    "))
         ]
         if words:
-            lines.append(_Line(words, row * 14.0, row * 14.0 + 10.0))
+            lines.append(_Line(words, row * 14.0, row * 14.0 + 10.0, exact="\t" not in raw))
     return lines
 
 
@@ -420,6 +420,7 @@ class _Table:
     loose: list[tuple[float, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     unplaced: int = 0
+    inexact: bool = False  # some of its lines lost their column positions
 
 
 def _read_rows(lines: list[_Line], start: int, table: _Table, pitch: float) -> tuple[int, bool]:
@@ -439,6 +440,7 @@ def _read_rows(lines: list[_Line], start: int, table: _Table, pitch: float) -> t
         if _counts_of(line, layout) is not None:
             break  # the totals under the table
         read = _read_line(line, layout)
+        table.inexact = table.inexact or not line.exact
         if read.foreign or (last_bottom is not None and line.top - last_bottom > 4 * pitch):
             break
         if read.name and not _name_like(read.name):
@@ -535,7 +537,7 @@ def member_tables(doc: ExtractedDocument) -> list[MemberTable]:
                 i += 1
                 continue
             page_number = doc.pages[index].number
-            table = _Table(page_number, lines[i], _Layout(columns))
+            table = _Table(page_number, lines[i], _Layout(columns), inexact=not lines[i].exact)
             table.counts.update(_counts_near(lines, i - 1, -1, previous_end - 1, table.layout))
             end, at_page_end = _read_rows(lines, i + 1, table, pitch)
             after = _counts_near(lines, end, 1, len(lines), table.layout)
@@ -563,6 +565,11 @@ def member_tables(doc: ExtractedDocument) -> list[MemberTable]:
                 if table.unplaced * 10 > len(members) + table.unplaced:
                     log.info("%s p. %d: member table not read, %d of its votes stand on no member row",
                              doc.path, page_number, table.unplaced)
+                    members = []
+                elif table.inexact:
+                    # a text file whose column gaps became tabs: which column a mark stood in is lost
+                    log.info("%s p. %d: member table not read, its text lost the column positions",
+                             doc.path, page_number)
                     members = []
                 out.append(MemberTable(page_number, _offset(doc, page_number, table.header), members,
                                        dict(table.counts)))

@@ -950,3 +950,17 @@ def test_proposals_in_the_debate_section() -> None:
         ("Per Bengtsson", "S", "ändring", 4),
         ("Ida Alm", "L", "tillägg", 4),
     ]
+
+
+def test_vote_held_beside_a_vote_with_a_result_in_the_same_section() -> None:
+    text = (
+        "Votering begärs och följande voteringsproposition godkänns: Den som önskar bifalla Anna Bergs yrkande "
+        "röstar ja och den som önskar avslå det röstar nej.\nMed 5 ja-röster mot 4 nej-röster bifalls yrkandet.\n"
+        "Votering begärs och följande voteringsproposition godkänns: Den som önskar bifalla Per Eks yrkande "
+        "röstar ja och den som önskar avslå det röstar nej.\nVoteringen utfaller enligt följande:"
+    )
+    found = item_decisions(item(11, sec("beslutsgang", text, position=4)))
+    assert [(v.section_position, v.question[:36], v.ja, v.nej, v.warning) for v in found.votes] == [
+        (4, "Den som önskar bifalla Anna Bergs yr", 5, 4, None),
+        (4, "Den som önskar bifalla Per Eks yrkan", None, None, "no result found: neither counts nor a member list"),
+    ]

@@ -217,3 +217,12 @@ def test_text_file_read_as_a_monospaced_page() -> None:
     (table,) = member_tables(doc)
     assert votes(table) == [("Anna Berg", "S", "ja"), ("Per Ek", "M", "nej"), ("Frostdahl-Blomqvist Siw", "S", "avstår")]
     assert table.offset == 0
+
+
+def test_text_whose_column_gaps_became_tabs_gives_totals_only() -> None:
+    # Which column an X stood in is lost once the gap before it is a tab: no members rather than wrong ones.
+    text = "Ja 2\nNej 1\nLedamot\tJa\tNej\tAvstår\nAnna Berg (S)\tX\nPer Ek (M)\tX\nEva Alm (C)\tX"
+    doc = ExtractedDocument("t.txt", "0" * 64, 0, 1, text, [PageSpan(1, 0, len(text))],
+                            [Page(1, 0.0, 100.0, len(text), True)], extractor="text")
+    (table,) = member_tables(doc)
+    assert (table.members, table.counts, table.offset) == ([], {"ja": 2, "nej": 1}, text.index("Ledamot"))
