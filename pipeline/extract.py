@@ -44,6 +44,7 @@ MIN_TEXT_CHARS = 20  # fewer non-blank characters than this: the page has no usa
 PUA_BULLETS = dict.fromkeys(map(ord, "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0\uf06e\uf0a8\uf02d"), "•")
 CID_BULLET_RE = re.compile(r"^\(cid:\d+\)\s+")  # an unmapped glyph opening a line is a bullet
 URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 SEPARATOR_RE = re.compile(r"^[_\-–=.\s]{4,}$")
 HYPHEN_KEEP_NEXT = {"och", "eller", "samt", "respektive", "som", "till", "resp.", "resp"}
 SENTENCE_END = tuple(".!?:;”\")»")
@@ -232,6 +233,9 @@ def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> Ext
     with contextlib.closing(BACKENDS[options.extractor](data, shown)) as reads:  # closes the PDF on errors too
         for number, read in enumerate(reads, start=1):
             lines, words, chars = read.lines, read.words, read.chars
+            if any(CONTROL_RE.search(ln.text) for ln in lines):  # NULs and other controls some text layers carry
+                lines = [Line(CONTROL_RE.sub("", ln.text), ln.top, ln.bottom, ln.x0, ln.bold) for ln in lines]
+                lines = [ln for ln in lines if ln.text.strip()]
             try:
                 text = "\n".join(ln.text for ln in lines)
                 quality = textlayer.page_quality(text)
@@ -300,6 +304,7 @@ def _lines_of(raw: list[dict[str, Any]]) -> tuple[list[Line], list[Word], int]:
     return lines, words, count
 
 
+CHAR_WIDTH = 5.0  # points per character of a pdftotext -layout text
 LAYOUT_GAP_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
 COLUMN_GAP = 24.0  # points: a gap this wide inside a line separates columns (label | value, table cells)
 
@@ -773,15 +778,23 @@ def _from_text(data: bytes, shown: str, sha: str) -> ExtractedDocument:
     page_lines: list[list[Line]] = []
     for number, page_text in enumerate(raw.replace("\r\n", "\n").split("\f"), start=1):
         lines: list[Line] = []
+        words: list[Word] = []
         y = 0.0
         for row in page_text.strip("\n").split("\n"):
-            text = CID_BULLET_RE.sub("• ", row.translate(PUA_BULLETS)).strip()
-            text = LAYOUT_GAP_RE.sub("\t", text)  # pdftotext -layout: a wide gap separates columns
+            row = CID_BULLET_RE.sub("• ", row.translate(PUA_BULLETS))
+            text = LAYOUT_GAP_RE.sub("\t", row.strip())  # pdftotext -layout: a wide gap separates columns
             if text:
                 lines.append(Line(text, y, y + 12.0, 0.0, False))
+                # words at their columns (one character = CHAR_WIDTH pt): a table's X marks keep
+                # the column they stand in (pipeline/tables.py)
+                words.extend(Word(m.group(), m.start() * CHAR_WIDTH, y, m.end() * CHAR_WIDTH, y + 12.0)
+                             for m in re.finditer(r"\S+", row))
             y += 14.0
         count = sum(len(ln.text.replace(" ", "")) for ln in lines)
-        pages.append(Page(number, 0.0, y + 14.0, count, count > 0))
+        page = Page(number, 0.0, y + 14.0, count, count > 0)
+        if any("\t" in ln.text for ln in lines):
+            page.words = words  # a layout page (columns); running text needs no positions
+        pages.append(page)
         page_lines.append(lines)
     _remove_running_lines(pages, page_lines)
     text, spans, _bold = _join_pages(pages, page_lines)

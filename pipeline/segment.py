@@ -526,7 +526,7 @@ def _sections(doc: ExtractedDocument, body: list[TextLine], end: int, style: Hea
 
 # an unknown heading-like line inside these is a sub-heading of the decision text, not a new section
 DECISION_KINDS = ("beslut", "yrkanden", "beslutsgang", "omrostning", "forslag_till_beslut", "expedieras_till")
-INLINE_HEADING_KINDS = ("expedieras_till", "beslutsunderlag", "jav")  # "Beslutet expedieras till: Motionären"
+INLINE_HEADING_KINDS = ("expedieras_till", "beslutsunderlag", "jav", "other")  # "Beredning: Ungdomsledare X"  # "Beslutet expedieras till: Motionären"
 
 
 def _inline_heading(text: str) -> tuple[str, str, int] | None:
@@ -563,11 +563,13 @@ class HeadingStyle:
             return False
         if not text[0].isupper() or text.endswith((".", ",", ";", ":", "-", "–")) or "(" in text:
             return False
-        if re.search(r"\d", text) or ITEM_LINE_RE.match(text) or case_number(text):
-            return False
+        if (re.search(r"\d", text) and not NUMBERED_HEADING_RE.match(text)) or ITEM_LINE_RE.match(text) \
+                or case_number(text):
+            return False  # digits belong to list points and references, except "Fråga 2"
         return not re.search(r"\b(?:och|att|som|samt|med|för|till|av|i|på)$", text, re.IGNORECASE)
 
 
+NUMBERED_HEADING_RE = re.compile(r"^[A-ZÅÄÖ][a-zåäöé]+(?: [a-zåäöé]+)? \d{1,2}$")
 MIN_KNOWN_HEADINGS = 4  # fewer known headings than this: too little to learn a style from
 
 
@@ -610,6 +612,7 @@ def _add_section(
     )
 
 
+DASH_RE = re.compile(r"\s[–—-]\s")
 NOTE_AFTER_DASH_RE = re.compile(r"\s+[–—-]\s+(?:för\s+)?(?:kännedom|åtgärd|återremiss|information|verkställighet|yttrande)\b.*$",
                                 re.IGNORECASE)
 MAX_RECIPIENT_WORDS = 14  # a longer line is prose, not an addressee
@@ -635,14 +638,27 @@ def _is_addressee(part: str) -> bool:
 
 
 def _split_addressees(line: str) -> list[str]:
-    """Split a list line at commas, ``och`` and ``samt`` only where each part is itself an addressee."""
+    """Split a list line at commas, ``och`` and ``samt`` only where each part is itself an addressee.
+
+    Never inside one name: ``Kretslopp och vattennämnden`` (a lower-case second half needs a
+    first half that is a body in its own right), ``Arkivnämnden för Västra Götalandsregionen och
+    Göteborgs Stad`` (``och`` inside the complement of ``för``), ``Socialnämnderna – Centrum,
+    Hisingen`` (a list after a dash qualifies the name before it).
+    """
     pieces = LIST_SPLIT_RE.split(line)
     out = [pieces[0]]
     for sep, part in zip(pieces[1::2], pieces[2::2], strict=True):
-        if _is_addressee(part) and _is_addressee(out[-1]):
-            out.append(part)
-        else:
+        conjunction = sep.strip() in ("och", "samt")
+        joined = (
+            not (_is_addressee(part) and _is_addressee(out[-1]))
+            or (DASH_RE.search(out[-1]) and not NOTE_AFTER_DASH_RE.search(out[-1]))
+            or (conjunction and re.search(r"\s(?:för|i|av|inom)\s", out[-1]))
+            or (part[:1].islower() and not DEFINITE_NOUN_RE.search(out[-1].split()[-1].lower()))
+        )
+        if joined:
             out[-1] = out[-1] + sep + part
+        else:
+            out.append(part)
     return [p.strip().rstrip(".") for p in out if p.strip()]
 
 
@@ -805,6 +821,15 @@ def _find_body(cover: list[TextLine], header_lines: list[str], text: str = "") -
         m = BODY_LABEL_RE.match(t.strip())
         if m and BODY_WORD_RE.search(m.group("body").split()[-1].rstrip(".,")):
             return _as_written(m.group("body").strip(), text)
+        if m and ABBREVIATION_RE.match(m.group("body").strip()):
+            expanded = _expand_abbreviation(m.group("body").strip(), text)
+            if expanded:
+                return expanded
+    for cell in [c.strip() for t in texts[:5] + header_lines for c in t.split("\t")]:
+        if ABBREVIATION_RE.match(cell):
+            expanded = _expand_abbreviation(cell, text)
+            if expanded:
+                return expanded
     for source in (texts[:25], header_lines):
         cells = [c.strip() for t in source for c in t.split("\t") if c.strip()]
         for i, cand in enumerate(cells):
@@ -816,6 +841,35 @@ def _find_body(cover: list[TextLine], header_lines: list[str], text: str = "") -
                 if not re.search(r"\d|:", cand):
                     return _as_written(cand, text)
     return None
+
+
+ABBREVIATION_RE = re.compile(r"^[A-ZÅÄÖ]{2,5}$")
+BODY_NAME_RE = re.compile(
+    r"\b(?:[A-ZÅÄÖ][\wåäö]*-?\s+(?:och|samt)\s+)?[A-ZÅÄÖa-zåäö][\wåäö]*?"
+    r"(?P<head>nämnd|styrelse|fullmäktige|utskott|direktion|beredning)(?:en|et|n)?\b"
+)
+
+
+def _initials(name: str) -> str:
+    """``Barn- och utbildningsnämnden`` -> ``BUN``, ``Kommunstyrelsen`` -> ``KS``."""
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in ("och", "samt")]
+    letters = [w[0] for w in words]
+    head = BODY_NAME_RE.search(name)
+    if head and head.start("head") > head.start() and not name[head.start("head") - 1].isspace():
+        letters.append(head.group("head")[0])  # the compound's last part: utbildnings|nämnden
+    return "".join(letters).upper()
+
+
+def _expand_abbreviation(abbreviation: str, text: str) -> str | None:
+    """The body an abbreviation on the cover stands for (``BUN``), as the running text writes it:
+    the most frequent body name whose initials are the abbreviation."""
+    counts = Counter(
+        m.group(0)[0].upper() + m.group(0)[1:] for m in BODY_NAME_RE.finditer(text)
+        if _initials(m.group(0)) == abbreviation
+    )
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
 
 
 def _as_written(name: str, text: str) -> str:

@@ -109,7 +109,7 @@ def score_document(gold: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
     out["body_right"] += _norm(m.body) == _norm(gold["body"])
     out["org_right"] += _norm(m.organisation) == _norm(gold["organisation"])
     out["date_right"] += m.meeting_date == gold["meeting_date"]
-    out["place_right"] += _norm(m.place) == _norm(gold.get("place"))
+    out["place_right"] += _place(m.place, m.organisation) == _place(gold.get("place"), gold.get("organisation"))
     for gi in gold["items"]:
         pred_votes = [(v.ja, v.nej) for v in protocol.decisions.votes if v.item_number == gi["number"]]
         for gv in gi["votes"]:
@@ -132,6 +132,14 @@ def score_document(gold: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
                 cells = [c.strip() for c in line.split("\t")]
                 out["furniture_lines"] += any(rx.match(c) for c in cells for rx in furniture)
     return {"counts": dict(out), "per_item_precision": per_item_precision}
+
+
+def _place(place: str | None, organisation: str | None) -> str:
+    """A place without the organisation in front of it: annotators differ on whether
+    ``Lomma kommun, Strandskolans matsal`` or ``Strandskolans matsal`` is the place."""
+    text = _norm(place)
+    org = _norm(organisation)
+    return text[len(org) + 1 :].strip() if org and text.startswith(org + ",") else text
 
 
 def _page_kinds(protocol: Protocol) -> dict[int, str]:

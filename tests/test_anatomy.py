@@ -295,3 +295,30 @@ Eva Holm (C) ersätter Lars Olsson (C) § 3
         ("Lars Olsson", "C", "ledamot", None, None, None),
         ("Eva Holm", "C", "ersattare", None, "Lars Olsson (C)", "§ 3"),
     ]
+
+
+def test_an_abbreviated_body_is_written_out_as_the_text_names_it(tmp_path: Path) -> None:
+    cover = "BUN                                SAMMANTRÄDESPROTOKOLL\n\nBeslutande organ:   BUN\nSammanträdesdatum:  2024-02-06\n"
+    item = ("§ {n}    BUN/2024:{n}\n\nRapport\n\nÄrendebeskrivning\nBarn- och utbildningsnämnden får en rapport.\n\n"
+            "Beslut\nBarn- och utbildningsnämnden lägger rapporten till handlingarna.\n")
+    p = protocol_from_pages(tmp_path, [cover, item.format(n=1), item.format(n=2), item.format(n=3)], header=False)
+    assert p.meeting.body == "Barn- och utbildningsnämnden"
+
+
+def test_a_header_block_repeated_in_a_text_without_page_breaks_is_removed(tmp_path: Path) -> None:
+    """A text of several pages joined without form feeds keeps its running header where the
+    pages broke: the repeated block (and the body line beside it) goes wherever it stands."""
+    block = "\nKommunstyrelsen\n\nProtokoll nr 8\nSammanträdesdatum: 2026-04-22\n\n"
+    items = "".join(
+        f"§ {n} Ärendenummer KS-2026-{n:05d}\nÄrende {n}\nBeslut\n\nKommunstyrelsen beslutar att\n"
+        + (block if n % 2 else "") + f"godkänna förslag {n}.\n\nProtokollsutdrag skickas till\nKommunstyrelsen\n\n"
+        for n in range(1, 8)
+    )
+    path = tmp_path / "utan-sidbrytningar.txt"
+    path.write_text(items, encoding="utf-8")
+    p = segment(extract(path))
+    assert [(i.number, [s.text for s in i.sections]) for i in p.items][:2] == [
+        (1, ["Kommunstyrelsen beslutar att\ngodkänna förslag 1.", "Kommunstyrelsen"]),
+        (2, ["Kommunstyrelsen beslutar att\ngodkänna förslag 2.", "Kommunstyrelsen"]),
+    ]
+    assert p.meeting.body == "Kommunstyrelsen"
