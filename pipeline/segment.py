@@ -237,7 +237,7 @@ def _written_stances(doc: ExtractedDocument, items: list[Item], regions: list[Re
             ))
             item.sections = item.sections[:k]
             item.page_end = max(item.page_start, doc.page_at(max(0, start - 1)))
-            item.recipients = [r for s in item.sections if s.kind == "expedieras_till" for r in recipients(s.text)]
+            item.recipients = item_recipients(item.sections)
             _carve(regions, doc, start, end, section.heading)
             break
     return out
@@ -436,7 +436,7 @@ def _items(
             page_end=doc.page_at(last),
             sections=sections,
         )
-        item.recipients = [r for s in sections if s.kind == "expedieras_till" for r in recipients(s.text)]
+        item.recipients = item_recipients(sections)
         items.append(item)
     return items
 
@@ -534,7 +534,8 @@ def _inline_heading(text: str) -> tuple[str, str, int] | None:
     head, colon, value = text.partition(":")
     if not colon or not value.strip():
         return None
-    found = _section_kind(head)
+    found = ("beslutsunderlag", head.strip()) if re.fullmatch(r"\s*bilag(?:a|or)\s*", head, re.I) \
+        else _section_kind(head)  # "Bilaga: Arbetsvärdering" lists what the decision rests on
     if not found or found[0] not in INLINE_HEADING_KINDS:
         return None
     return found[0], found[1], len(head) + 1 + (len(value) - len(value.lstrip()))
@@ -660,6 +661,38 @@ def _split_addressees(line: str) -> list[str]:
         else:
             out.append(part)
     return [p.strip().rstrip(".") for p in out if p.strip()]
+
+
+SENT_TO_RE = re.compile(
+    r"(?:^|(?<=[.:]\s))(?:Beslutet|Protokollsutdrag(?:et)?|Utdrag(?:et)?(?: ur protokollet)?|Protokollet)\s+"
+    r"(?:delges|skickas(?: för kännedom)? till|expedieras till|sänds till|tillställs)\s+"
+    r"(?P<list>(?:[^.;]|\.(?=[^\s.]))*?)\.(?=\s|$)",  # a full stop inside "E.N" is no sentence end
+)
+
+
+def item_recipients(sections: list[Section]) -> list[str]:
+    """Addressees of an item: its Expedieras till sections, and sentences that say where the
+    decision goes (``Beslutet delges huvudförtroendeman för JHL, tekniska direktören och
+    lönesekreterare E.N.``), the way Finland-Swedish and many short protocols write it."""
+    out = [r for s in sections if s.kind == "expedieras_till" for r in recipients(s.text)]
+    for section in sections:
+        if section.kind == "expedieras_till":
+            continue
+        for m in SENT_TO_RE.finditer(" ".join(section.text.split())):
+            for part in _sentence_list(m.group("list")):
+                if part not in out:
+                    out.append(part)
+    return out
+
+
+def _sentence_list(text: str) -> list[str]:
+    """``A, B, C och D`` -> the four: a list in running text is separated by commas, its last
+    two by ``och`` / ``samt`` (never the ``och`` of ``Barn- och utbildningsnämnden``)."""
+    parts = [p.strip() for p in re.split(r",\s*", text) if p.strip()]
+    if parts:
+        last = re.split(r"(?<!-)\s+(?:och|samt)\s+(?=\S)", parts[-1])
+        parts = parts[:-1] + [p.strip() for p in last]
+    return [NOTE_AFTER_DASH_RE.sub("", p).rstrip(".") for p in parts if p and len(p.split()) <= 8]
 
 
 def recipients(text: str) -> list[str]:

@@ -322,3 +322,14 @@ def test_a_header_block_repeated_in_a_text_without_page_breaks_is_removed(tmp_pa
         (2, ["Kommunstyrelsen beslutar att\ngodkänna förslag 2.", "Kommunstyrelsen"]),
     ]
     assert p.meeting.body == "Kommunstyrelsen"
+
+
+def test_recipients_from_a_sentence_saying_where_the_decision_goes(tmp_path: Path) -> None:
+    item = ("§ {n}    KS/2025:{n}\n\nLönesättning\n\nÄrendebeskrivning\nEn ny tjänst har inrättats.\n\n"
+            "Beslut\nFörslaget godkändes. Beslutet delges huvudförtroendeman för JHL, tekniska direktören,\n"
+            "ekonomidirektören och lönesekreterare E.N. {end}\n")
+    ends = ["Ärendet är avslutat.", "Tjänsten tillsätts i maj.", "Lönen gäller från juni."]
+    p = protocol_from_pages(tmp_path, [COVER] + [item.format(n=n, end=end) for n, end in enumerate(ends, start=1)])
+    assert p.items[0].recipients == [
+        "huvudförtroendeman för JHL", "tekniska direktören", "ekonomidirektören", "lönesekreterare E.N"
+    ]

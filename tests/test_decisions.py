@@ -704,11 +704,14 @@ def test_goteborg_recusals(goteborg: dict[str, tuple[Protocol, Decisions]]) -> N
 @pytest.mark.slow
 @pytest.mark.skipif(not ocr.ocr_available(), reason="tesseract-ocr with Swedish data is not installed")
 def test_nykarleby_recusal_on_an_ocr_page() -> None:
-    """Page 80's text layer is garbage (``MarlenenLindgrennanmäldenjäv``): the sentence comes from OCR."""
+    """Page 80's text layer is garbage (``MarlenenLindgrennanmäldenjäv``): the sentence comes from OCR.
+
+    It stands in the item's fourth section: Beredning, Bilaga (the documents), the proposal, the decision.
+    """
     (path,) = corpus_files(CORPUS_PDF, "nykarleby_personalsektionen_protokoll_29_05_2023_*.pdf")
     found = segmented(path).decisions
     assert found.recusals == [
-        Recusal(38, 3, "Marlene Lindgren", None, "närstående i familjekretsen",
+        Recusal(38, 4, "Marlene Lindgren", None, "närstående i familjekretsen",
                 "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet under "
                 "behandlingen av ärendet.", page=80),
     ]
