@@ -53,6 +53,11 @@ ATTACHMENT_KIND_WORDS = (
 )
 SECTION_LIKE_RE = re.compile(r"^(?:beslut|beslutsunderlag|ärendebeskrivning|sammanfattning|yrkanden?)\s*:?\s*$",
                              re.IGNORECASE)
+# the appeal instructions printed after the last item (besvärsanvisning): never an item or attachment
+TRAILER_RE = re.compile(
+    r"^(?:anvisning för begäran om omprövning|besvärsanvisning|hur man överklagar|överklagandehänvisning)",
+    re.IGNORECASE,
+)
 TOP_LINES = 4  # an attachment or agenda marker must stand among a page's first lines
 AGENDA_MIN_HEADS = 3  # a page with this many § lines ...
 AGENDA_MAX_GAP = 3.0  # ... at most this many other lines between them on average, and no section heading
@@ -167,7 +172,7 @@ def page_hints(doc: ExtractedDocument, is_item_line: re.Pattern[str]) -> dict[in
                     hints[nxt.number] = ("attachment-continued", label)
                     k += 1
                     continue
-                if marker or any(is_item_line.match(t) for _s, _e, t in nxt.lines[:TOP_LINES + 4]):
+                if marker or any(is_item_line.match(t) or TRAILER_RE.match(t) for _s, _e, t in nxt.lines[:TOP_LINES + 4]):
                     break
                 if nxt.has_header and not page.has_header:
                     break  # the protocol's own pages again

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .checks import check_protocol
 from .decisions import extract_decisions
-from .regions import attachment_kind, build_regions, page_hints
+from .regions import TRAILER_RE, attachment_kind, build_regions, page_hints
 from .tables import member_tables
 from .types import (
     Attachment,
@@ -65,10 +65,6 @@ ITEM_RES = (
     re.compile(r"^(?P<num>\d{1,4})\s?§(?:\s+(?P<rest>.*))?$"),
 )
 TOC_RE = re.compile(r"(?:\.\s?){4,}\s*\d*$|(?:\s{3,}|\t)\d+$")
-TRAILER_RE = re.compile(
-    r"^(?:anvisning för begäran om omprövning|besvärsanvisning|hur man överklagar|överklagandehänvisning)",
-    re.IGNORECASE,
-)
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 
 # Cover page labels
