@@ -7,7 +7,7 @@ RAW    ?= data/raw
 DB     ?= data/processed/protocols.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install ingest test lint samples serve model eval eval-corpus bench clean
+.PHONY: help install ingest test lint samples serve model eval eval-corpus eval-anatomy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ eval: install ## Accuracy: NER on the corpus test set and the protocol gold set,
 
 eval-corpus: install ## Run the pipeline over ../shared/corpus and print what it finds per file
 	$(BIN)/python scripts/eval_corpus.py
+
+eval-anatomy: install ## Score regions, items, sections, recipients, metadata against the hand-annotated gold (tune and blind splits)
+	$(BIN)/python scripts/eval_anatomy.py
 
 bench: install ## Benchmark pages/s per stage and end to end on a generated corpus (writes docs/performance.md)
 	$(BIN)/python scripts/bench.py --out docs/performance.md
