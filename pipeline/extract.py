@@ -559,8 +559,7 @@ FURNITURE_RE = re.compile(
     r"justerandes?\s+sign(?:atur)?|justerare|justerande|utdragsbestyrkande|ordförandes\s+sign(?:atur)?|"
     r"sammanträdesprotokoll|protokoll|protokollsutdrag|utdrag\s+ur\s+protokoll(?:et)?|"
     r"sammanträdesdatum:?(?:\s+\d{4}-\d{2}-\d{2})?|\d{4}-\d{2}-\d{2}|"
-    r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad)|Region\s+[A-ZÅÄÖ][\wåäö-]+|"
-    r"[A-ZÅÄÖ][A-ZÅÄÖ -]{3,60})$",
+    r"[A-ZÅÄÖ][\wåäö-]+\s+(?:kommun|stad|Stad)|Region\s+[A-ZÅÄÖ][\wåäö-]+)$",
     re.IGNORECASE,
 )
 FURNITURE_UPPER_RE = re.compile(r"^[A-ZÅÄÖ][A-ZÅÄÖ -]{3,60}$")
