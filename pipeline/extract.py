@@ -366,6 +366,11 @@ def _line_key(text: str) -> str:
     return re.sub(r"#(\s*#)+", "#", re.sub(r"\s+", " ", key)).strip()
 
 
+def _digit_groups(texts: list[str]) -> int:
+    """How many groups of digits most of these lines have."""
+    return Counter(len(re.findall(r"\d+", t)) for t in texts).most_common(1)[0][0]
+
+
 def _is_running(texts: list[str], need: int) -> bool:
     """Whether the occurrences of one normalised line make a running header or footer.
 
@@ -422,17 +427,22 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
         # without positions, ask for more evidence: on half the pages (a voting list in an
         # appendix repeats its first names at the top of a few pages too)
         need = max(2, math.ceil(0.5 * len(text_pages)))
-    top_running = {k for k, texts in top_seen.items() if _is_running(texts, need)}
-    bottom_running = {k for k, texts in bottom_seen.items() if _is_running(texts, need)}
+    # a running key and the number of digit groups its lines have: "Personalsektionen 45" (the
+    # page) is furniture, "Personalsektionen 29.5.2023, 32 §" of the same shape in letters is not
+    top_running = {k: _digit_groups(texts) for k, texts in top_seen.items() if _is_running(texts, need)}
+    bottom_running = {k: _digit_groups(texts) for k, texts in bottom_seen.items() if _is_running(texts, need)}
     page_no = re.compile(r"^(sida )?#( av #)?$")
 
-    def running(ln: Line, keys: set[str]) -> bool:
+    def running(ln: Line, keys: dict[str, int]) -> bool:
         key = _line_key(ln.text)
-        return key in keys or bool(page_no.match(key))
+        if page_no.match(key):
+            return True
+        # fewer numbers than the header's shape is the header without its § ("Protokoll 15.09.2022 Sida")
+        return key in keys and len(re.findall(r"\d+", ln.text)) <= keys[key]
 
     short = len(text_pages) < SHORT_DOCUMENT_PAGES
 
-    def furniture(ln: Line, j: int, zone: set[int], keys: set[str]) -> bool:
+    def furniture(ln: Line, j: int, zone: set[int], keys: dict[str, int]) -> bool:
         if j not in zone:
             return False
         return running(ln, keys) or (short and all(_looks_like_furniture(c) for c in ln.text.split("\t")))
@@ -466,7 +476,7 @@ def _remove_running_lines(pages: list[Page], page_lines: list[list[Line]]) -> No
             for cell in text.split("\t"):
                 removed[_furniture_key(cell)].add(i)
             if len(text.split("\t")) == 1 and re.search(r"\d", text) and re.search(r"[^\W\d_]{3}", text):
-                removed[KEY_PREFIX + _line_key(text)].add(i)  # "Protokoll 40 § 15.09.2022 Sida": § varies
+                removed[_shape_key(text)].add(i)  # "Protokoll 40 § 15.09.2022 Sida": § varies
     _remove_ocr_running_lines(pages, page_lines, gap)
     strong = {key for key, on in removed.items() if key and len(on) >= need}
     # the first page is the cover: there a repeated text is a label or a value ("Sammanträdesdatum
@@ -589,6 +599,11 @@ def _furniture_key(text: str) -> str:
 KEY_PREFIX = "\x00key:"  # a removed line known by its digit-free shape (_line_key), not its text
 
 
+def _shape_key(text: str) -> str:
+    """A line known by its letters and how many numbers it has, not by the numbers themselves."""
+    return f"{KEY_PREFIX}{len(re.findall(r'[0-9]+', text))}:{_line_key(text)}"
+
+
 def _protected(text: str) -> bool:
     """A case number or an item heading: never taken for running furniture by its shape."""
     from .values import case_number
@@ -608,7 +623,7 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
             height = ln.bottom - ln.top
             ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
         cells = ln.text.split("\t")
-        if KEY_PREFIX + _line_key(ln.text) in strong and not _protected(ln.text):
+        if _shape_key(ln.text) in strong and not _protected(ln.text):
             cells, rest = cells, []  # the whole line has the shape of a removed header line
         else:
             rest = [c for c in cells if _furniture_key(c) not in strong]
@@ -645,7 +660,7 @@ def _remove_ocr_running_lines(pages: list[Page], page_lines: list[list[Line]], g
     line already found on another page (difflib ratio >= 0.8 on ``_fuzzy_key``), and at
     least one line is such a match. Text-layer pages are left as they were.
     """
-    refs = {key for p in pages for h in p.header if len(key := _fuzzy_key(h)) >= 5}
+    refs = {(key, len(re.findall(r"\d+", h))) for p in pages for h in p.header if len(key := _fuzzy_key(h)) >= 5}
     if not refs:
         return
 
@@ -653,7 +668,10 @@ def _remove_ocr_running_lines(pages: list[Page], page_lines: list[list[Line]], g
         key = _fuzzy_key(text)
         if not key:
             return None  # noise
-        return any(difflib.SequenceMatcher(None, key, r).ratio() >= 0.8 for r in refs)
+        # the same words with as many numbers: "Personalsektionen 45" is the header,
+        # "Personalsektionen 29.5.2023, 32 §" (a handling round) is text
+        groups = len(re.findall(r"\d+", text))
+        return any(difflib.SequenceMatcher(None, key, r).ratio() >= 0.8 and n == groups for r, n in refs)
 
     for i, page in enumerate(pages):
         lines = page_lines[i]

@@ -46,8 +46,8 @@ SIGNATURE_RE = re.compile(
     re.IGNORECASE,
 )
 ATTACHMENT_KIND_WORDS = (
-    ("voteringslista", re.compile(r"\b(?:votering\w*|omröstning\w*)\b", re.IGNORECASE)),
-    ("narvarolista", re.compile(r"\bnärvarolista|\bnärvaro\b", re.IGNORECASE)),
+    ("voteringslista", re.compile(r"\b(?:votering\w*|omröstning\w*)\b|\bantal ja\b|\bja-röster\b", re.IGNORECASE)),
+    ("narvarolista", re.compile(r"\bnärvarolista|\bnärvaro\b|\bankom\b[\s\S]*\butgick\b", re.IGNORECASE)),
     ("reservation", re.compile(r"\breservation\b|\breserverar\b", re.IGNORECASE)),
     ("protokollsanteckning", re.compile(r"\bprotokollsanteckning", re.IGNORECASE)),
 )
@@ -58,6 +58,7 @@ TRAILER_RE = re.compile(
     r"^(?:anvisning för begäran om omprövning|besvärsanvisning|hur man överklagar|överklagandehänvisning)",
     re.IGNORECASE,
 )
+TOC_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d*$|(?:\s{3,}|\t)\d+$")  # a table of contents names it
 TOP_LINES = 4  # an attachment or agenda marker must stand among a page's first lines
 AGENDA_MIN_HEADS = 3  # a page with this many § lines ...
 AGENDA_MAX_GAP = 3.0  # ... at most this many other lines between them on average, and no section heading
@@ -114,6 +115,31 @@ def attachment_marker(page: PageText) -> str | None:
     return None
 
 
+# a browser's print header or footer gives the page's full address, with its path; a protocol's own
+# footer at most its site ("www.lomma.se")
+WEB_PRINT_RE = re.compile(r"^(?P<title>.*?)\s*(?:https?://|www\.)[^\s/]+/\S+", re.IGNORECASE)
+
+
+def web_print_label(page: PageText) -> str | None:
+    """A page printed from a web page (a circular, an article) carries its browser header or
+    footer: the page title and its address. Printed after an item it is an appendix; the label
+    is that title (or the address)."""
+    texts = page.header[:2] + [t for _s, _e, t in page.lines[:2]] + [t for _s, _e, t in page.lines[-2:]]
+    for text in texts:
+        m = WEB_PRINT_RE.match(text.replace("\t", " ").strip())
+        if m and len(text.split()) <= 25:
+            title = m.group("title").strip(" .…") or text.split()[0]
+            return title[:80]
+    return None
+
+
+def _same_label(a: str, b: str) -> bool:
+    """Two labels of one appendix: equal, or the same but for OCR noise."""
+    import difflib
+
+    return a == b or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+
+
 def agenda_page(page: PageText, is_item_line: re.Pattern[str], by_density: bool = True) -> str | None:
     """'Ärendelista' (its heading) when the page is an agenda, or 'agenda' when it is one by its
     density (``by_density``: only before the items begin), or None."""
@@ -135,7 +161,7 @@ def agenda_page(page: PageText, is_item_line: re.Pattern[str], by_density: bool 
 
 def attachment_kind(text: str) -> str:
     """The kind of an attachment from the words of its first lines."""
-    head = "\n".join(text.split("\n")[:8])
+    head = "\n".join([ln for ln in text.split("\n") if ln.strip()][:15])
     for kind, rx in ATTACHMENT_KIND_WORDS:
         if rx.search(head):
             return kind
@@ -158,17 +184,24 @@ def page_hints(doc: ExtractedDocument, is_item_line: re.Pattern[str]) -> dict[in
     hints: dict[int, tuple[str, str]] = {}
     pages = pages_of(doc)
     items_begun = False  # an agenda by density stands before the items, never among them
+    trailer = False  # the appeal instructions have begun: nothing after them is an appendix
     k = 0
     while k < len(pages):
         page = pages[k]
+        trailer = trailer or any(TRAILER_RE.match(t) and not TOC_LINE_RE.search(t) for _s, _e, t in page.lines)
         label = attachment_marker(page)
+        if not label and items_begun and not trailer \
+                and not any(is_item_line.match(t) for _s, _e, t in page.lines[:TOP_LINES + 4]):
+            label = web_print_label(page)
         if label:
             hints[page.number] = ("attachment", label)
             k += 1
             while k < len(pages):
                 nxt = pages[k]
-                marker = attachment_marker(nxt)
-                if marker == label:  # the same label on every page of one appendix
+                web = attachment_marker(page) is None  # an appendix known by its browser header
+                marker = attachment_marker(nxt) or (web_print_label(nxt) if web else None)
+                if marker and (marker == label or (web and _same_label(marker, label))):
+                    # the same label on every page of one appendix (a web page's read with OCR noise)
                     hints[nxt.number] = ("attachment-continued", label)
                     k += 1
                     continue
@@ -183,7 +216,8 @@ def page_hints(doc: ExtractedDocument, is_item_line: re.Pattern[str]) -> dict[in
         if agenda:
             hints[page.number] = ("agenda", agenda)
         else:
-            items_begun = items_begun or any(SECTION_LIKE_RE.match(t) for _s, _e, t in page.lines)
+            items_begun = items_begun or any(SECTION_LIKE_RE.match(t) or is_item_line.match(t)
+                                             for _s, _e, t in page.lines)
         k += 1
     return hints
 

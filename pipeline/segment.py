@@ -14,6 +14,7 @@ they are in.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections import Counter
@@ -177,17 +178,53 @@ def _attachments(doc: ExtractedDocument, regions: list[Region], items: list[Item
         raw = doc.text[region.start : region.end]
         text = raw.strip()
         offset = region.start + len(raw) - len(raw.lstrip())
+        kind = attachment_kind(text)
         named = re.search(r"§\s*(\d{1,4})", region.label or "")
         number = int(named.group(1)) if named and int(named.group(1)) in numbers else None
         if number is None:
+            number = _item_by_title(text, items)
+        if number is None and kind != "narvarolista":  # an attendance list is the meeting's, not an item's
             before = [i for i in items if i.sections and i.sections[0].offset < region.start]
             number = before[-1].number if before else (int(named.group(1)) if named else None)
         out.append(Attachment(
-            kind=attachment_kind(text), label=region.label, title=_attachment_title(text, region.label),
+            kind=kind, label=region.label, title=_attachment_title(text, region.label),
             page_start=region.page_start, page_end=region.page_end, text=text, offset=offset,
             item_number=number,
         ))
     return out
+
+
+ATTACHMENT_ITEM_TITLE_RE = re.compile(r"^(?:ärendemening|ärenderubrik|ärende|rubrik|avser)\s*:\s*(?P<title>\S.*)$",
+                                      re.IGNORECASE)
+
+
+def _item_by_title(text: str, items: list[Item]) -> int | None:
+    """The item an appendix names by its title (``Ärendemening: Redovisning av uppdrag ...``,
+    the way vote lists name the item when they give only the agenda's number)."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:15]
+    for k, line in enumerate(lines):
+        m = ATTACHMENT_ITEM_TITLE_RE.match(line)
+        if not m or m.group("title").strip().isdigit():
+            continue
+        title = m.group("title")
+        for nxt in lines[k + 1 : k + 3]:  # a wrapped title, up to the next "Label:" line
+            if ":" in nxt or re.match(r"^(?:antal|namn|parti|ledamot)\b", nxt, re.IGNORECASE):
+                break
+            title = f"{title} {nxt}"
+        key = " ".join(title.lower().split())
+        best = max(((_title_similarity(key, i.title), i.number) for i in items), default=(0.0, None))
+        if best[0] >= 0.8:
+            return best[1]
+    return None
+
+
+def _title_similarity(key: str, title: str | None) -> float:
+    """How alike two titles are over the length of the shorter (either may be cut short)."""
+    other = " ".join((title or "").lower().split())
+    n = min(len(key), len(other))
+    if n < 20:  # a short title must be the same
+        return 1.0 if key == other else 0.0
+    return difflib.SequenceMatcher(None, key[:n], other[:n]).ratio()
 
 
 def _attachment_title(text: str, label: str | None) -> str | None:
@@ -313,6 +350,7 @@ def _section_kind(text: str) -> tuple[str, str] | None:
     heading = text.strip().rstrip(":").strip()
     if not heading or len(heading.split()) > MAX_HEADING_WORDS or heading.endswith((".", ",")):
         return None
+    heading = re.sub(r"^\d{1,2}\.\s+(?=[A-ZÅÄÖ])", "", heading)  # "4. Stadsdirektörens förslag": a list number
     for kind, rx in SECTION_PATTERNS:
         if rx.match(heading):
             return kind, heading
@@ -560,6 +598,8 @@ class HeadingStyle:
             return False
         if not text[0].isupper() or text.endswith((".", ",", ";", ":", "-", "–")) or "(" in text:
             return False
+        if not re.search(r"[a-zåäöé]", text):
+            return False  # an acronym (AKTA, TIM-AKA) labels a line of a list, it heads no section
         if (re.search(r"\d", text) and not NUMBERED_HEADING_RE.match(text)) or ITEM_LINE_RE.match(text) \
                 or case_number(text):
             return False  # digits belong to list points and references, except "Fråga 2"
@@ -662,7 +702,7 @@ def _split_addressees(line: str) -> list[str]:
 SENT_TO_RE = re.compile(
     r"(?:^|(?<=[.:]\s))(?:Beslutet|Protokollsutdrag(?:et)?|Utdrag(?:et)?(?: ur protokollet)?|Protokollet)\s+"
     r"(?:delges|skickas(?: för kännedom)? till|expedieras till|sänds till|tillställs)\s+"
-    r"(?P<list>(?:[^.;]|\.(?=[^\s.]))*?)\.(?=\s|$)",  # a full stop inside "E.N" is no sentence end
+    r"(?P<list>(?:[^.;]|\.(?=[^\s.]))*?)(?:\.(?=\s|$)|$)",  # a full stop inside "E.N" is no sentence end
 )
 
 

@@ -288,7 +288,8 @@ Eva Holm (C) ersätter Lars Olsson (C) § 3
 """
     cover = COVER.replace("Paragrafer:         § 1-§ 3\n", "Paragrafer:         § 1-§ 3\nBeslutande: se närvarolista\n")
     p = protocol_from_pages(tmp_path, [cover, AGENDA, ITEM_1_2, ITEM_3, narvaro])
-    assert [(a.kind, a.label, a.item_number, a.page_start) for a in p.attachments] == [("narvarolista", "Närvarolista", 3, 5)]
+    # an attendance list is the meeting's: it belongs to no item
+    assert [(a.kind, a.label, a.item_number, a.page_start) for a in p.attachments] == [("narvarolista", "Närvarolista", None, 5)]
     assert [(a.name, a.party, a.kind, a.role, a.replaces, a.presence) for a in p.meeting.attendees] == [
         ("Per Ek", "M", "ledamot", "ordförande", None, None),
         ("Anna Berg", "S", "ledamot", None, None, "§§ 1-2"),
@@ -333,3 +334,30 @@ def test_recipients_from_a_sentence_saying_where_the_decision_goes(tmp_path: Pat
     assert p.items[0].recipients == [
         "huvudförtroendeman för JHL", "tekniska direktören", "ekonomidirektören", "lönesekreterare E.N"
     ]
+
+
+def test_an_appendix_printed_from_a_web_page_is_an_attachment(tmp_path: Path) -> None:
+    """A circular printed from the web carries its browser header (title and full address)."""
+    web = ("Lönerevision 2025 för kommunsektorn ... https://www.example.org/cirkular/2025/13/lonerevision\n\n"
+           "Förhandlingsdirektör Maria Holm har undertecknat cirkuläret.\n\nLönerna höjs med 3 procent.\n")
+    p = protocol_from_pages(tmp_path, [COVER, AGENDA, ITEM_1_2, web, ITEM_3])
+    assert [(a.kind, a.label, a.item_number, a.page_start) for a in p.attachments] == [
+        ("bilaga", "Lönerevision 2025 för kommunsektorn", 2, 4),
+    ]
+    assert "Maria Holm" not in "\n".join(s.text for i in p.items for s in i.sections)
+
+
+def test_a_vote_list_names_its_item_by_title(tmp_path: Path) -> None:
+    vote_list = """Bilaga 2
+Ärende: 6
+Ärendemening: Budget 2026
+Antal Ja: 2
+Antal Nej: 1
+
+Namn          Parti   Röst
+Per Ek        M       Ja
+Anna Berg     S       Nej
+Lars Olsson   C       Ja
+"""
+    p = protocol_from_pages(tmp_path, [COVER, AGENDA, ITEM_1_2, ITEM_3, vote_list])
+    assert [(a.kind, a.label, a.item_number) for a in p.attachments] == [("voteringslista", "Bilaga 2", 2)]

@@ -706,12 +706,13 @@ def test_goteborg_recusals(goteborg: dict[str, tuple[Protocol, Decisions]]) -> N
 def test_nykarleby_recusal_on_an_ocr_page() -> None:
     """Page 80's text layer is garbage (``MarlenenLindgrennanmäldenjäv``): the sentence comes from OCR.
 
-    It stands in the item's fourth section: Beredning, Bilaga (the documents), the proposal, the decision.
+    It stands in the item's fifth section: the handling round (``Personalsektionen 29.5.2023, 38 §``),
+    Beredning, Bilaga (the documents), the proposal, the decision.
     """
     (path,) = corpus_files(CORPUS_PDF, "nykarleby_personalsektionen_protokoll_29_05_2023_*.pdf")
     found = segmented(path).decisions
     assert found.recusals == [
-        Recusal(38, 4, "Marlene Lindgren", None, "närstående i familjekretsen",
+        Recusal(38, 5, "Marlene Lindgren", None, "närstående i familjekretsen",
                 "Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet under "
                 "behandlingen av ärendet.", page=80),
     ]
