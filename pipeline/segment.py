@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .checks import check_protocol
 from .decisions import extract_decisions
-from .regions import TRAILER_RE, attachment_kind, build_regions, page_hints
+from .regions import TOC_LINE_RE, TRAILER_RE, attachment_kind, build_regions, page_hints
 from .tables import member_tables
 from .types import (
     Attachment,
@@ -65,7 +65,7 @@ ITEM_RES = (
     re.compile(r"^(?:(?P<prefix>[A-ZÅÄÖ]{1,5})\s+)?§\s?(?P<num>\d{1,4})(?![\d.,:/-])(?:\s+(?P<rest>.*))?$"),
     re.compile(r"^(?P<num>\d{1,4})\s?§(?:\s+(?P<rest>.*))?$"),
 )
-TOC_RE = re.compile(r"(?:\.\s?){4,}\s*\d*$|(?:\s{3,}|\t)\d+$")
+TOC_RE = TOC_LINE_RE  # a table-of-contents line: dot leaders or a page number after a gap
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")")
 
 # Cover page labels
