@@ -326,14 +326,17 @@ STATUS_ERRORS = 10  # errors listed by status; protokoll check lists them all
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def status(db_url: str | None, fmt: str) -> None:
-    """Documents by status, the last run, the failures with their reasons, and the self-check issues."""
+    """Documents by status, the last run, the failures with their reasons, and the self-check issues.
+
+    Read-only: never creates or changes a database (an older schema needs 'protokoll migrate').
+    """
     import json
 
     import sqlalchemy as sa
 
-    from .query import fetch_issues, issue_counts
+    from .query import fetch_issues, issue_counts, up_to_date_engine
 
-    engine = _engine(db_url)
+    engine = up_to_date_engine(db_url)
     d, r = db.documents.c, db.runs.c
     with engine.connect() as conn:
         by_status = dict(conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)).all())
@@ -498,11 +501,15 @@ _FORMAT = click.option(
 @click.option("--limit", default=50, show_default=True)
 @_FORMAT
 def search(text: str, db_url: str | None, body: str | None, date_from: Any, date_to: Any, limit: int, fmt: str) -> None:
-    """Full-text search in sections, item titles and attachments (prefix search: budget finds budgeten)."""
+    """Full-text search in sections, item titles and attachments (prefix search: budget finds budgeten).
+
+    Read-only: never creates or changes a database.
+    """
     from .query import format_rows, hits_as_rows
     from .query import search as run_search
+    from .query import up_to_date_engine
 
-    engine = _engine(db_url)
+    engine = up_to_date_engine(db_url)
     try:
         hits = run_search(engine, text, body=body, date_from=date_from, date_to=date_to, limit=limit)
     except ValueError as exc:

@@ -181,6 +181,25 @@ def read_only_engine(db_arg: str | None) -> Engine:
     return sa.create_engine(url, execution_options={"postgresql_readonly": True})
 
 
+def up_to_date_engine(db_arg: str | None) -> Engine:
+    """A read-only engine (``read_only_engine``) on a database of the current schema version.
+
+    For the read commands (status, search): a missing file or an older schema is an error that
+    names the database and the fix; nothing is created or migrated.
+    """
+    engine = read_only_engine(db_arg)
+    try:
+        pending = db.pending_migrations(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the database at {_display(engine)}: {str(exc).splitlines()[0]}") from exc
+    if pending:
+        raise DatabaseError(
+            f"the database at {_display(engine)} was made by an older version (lacks {', '.join(pending)}); "
+            "run 'protokoll migrate' first"
+        )
+    return engine
+
+
 def run_query(engine: Engine, sql: str) -> tuple[list[str], list[Sequence[Any]]]:
     """Run one SQL statement; returns column names and rows."""
     try:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -294,3 +295,28 @@ def test_a_database_of_the_first_version_takes_attachments_once_migrated(tmp_pat
     ] + [(31, "Taxa för bygglov", "attachment:voteringslista", "Bilaga KF § 31/25")]
     result = run("check", "--db", str(old))
     assert (result.exit_code, result.stdout.splitlines()) == (1, [KF_ERROR, KF_WARNING])
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "--format", "json"], ["search", "budget"]])
+def test_status_and_search_never_create_a_database(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "typo.db"
+    result = run(*command, "--db", str(missing))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        3, "", f"protokoll: no database at {missing}; run 'protokoll ingest' first\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["status"], ["search", "budget"]])
+def test_status_and_search_never_migrate_an_old_database(tmp_path: Path, command: list[str]) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "data" / "protocols-v1.db", old)
+    before = old.read_bytes()
+    result = run(*command, "--db", str(old))
+    assert (result.exit_code, result.stdout) == (3, "")
+    pending = ", ".join(name for name, _ in db.MIGRATIONS[1:])
+    assert result.stderr == (
+        f"protokoll: the database at {old} was made by an older version (lacks {pending}); "
+        "run 'protokoll migrate' first\n"
+    )
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]
