@@ -505,9 +505,8 @@ def search(text: str, db_url: str | None, body: str | None, date_from: Any, date
 
     Read-only: never creates or changes a database.
     """
-    from .query import format_rows, hits_as_rows
+    from .query import format_rows, hits_as_rows, up_to_date_engine
     from .query import search as run_search
-    from .query import up_to_date_engine
 
     engine = up_to_date_engine(db_url)
     try:
@@ -531,9 +530,13 @@ def search(text: str, db_url: str | None, body: str | None, date_from: Any, date
 @_FORMAT
 def query(sql: str, db_url: str | None, fmt: str) -> None:
     """Run one read-only SQL statement and print the result (the connection itself refuses writes)."""
-    from .query import format_rows, read_only_engine, run_query
+    from .query import RefusedQuery, format_rows, read_only_engine, run_query
 
-    columns, rows = run_query(read_only_engine(db_url), sql)
+    try:
+        columns, rows = run_query(read_only_engine(db_url), sql)
+    except RefusedQuery as exc:
+        click.echo(f"protokoll: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
     click.echo(format_rows(columns, rows, fmt))
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -165,6 +166,59 @@ def search(
     ]
 
 
+class RefusedQuery(Exception):
+    """A ``query`` statement refused before or while it runs (the user's SQL, not the database, is at fault)."""
+
+
+# PRAGMAs that only read (their argument names a table or an index); any other PRAGMA with a value is refused
+READING_PRAGMAS = frozenset({
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+})
+REFUSED_FILES = "ATTACH and VACUUM INTO write files; 'protokoll query' only reads the database"
+
+
+def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None, _source: str | None) -> int:
+    """SQLite authorizer of the read-only engine: refuse what writes files even on a ``mode=ro`` connection.
+
+    ``ATTACH`` creates the file it names and ``VACUUM INTO`` (which SQLite authorises as an ATTACH)
+    writes a full copy of the database; a PRAGMA that sets a value is refused too.
+    """
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg2 is not None and (arg1 or "").lower() not in READING_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _statements(sql: str) -> int:
+    """How many statements ``sql`` holds: semicolons outside strings, quoted names, comments and
+    PostgreSQL dollar quotes separate them; an empty last statement (a trailing ``;``) is not counted."""
+    count, pending, i, n = 0, False, 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c in "'\"`":
+            end = sql.find(c, i + 1)
+            while end != -1 and end + 1 < n and sql[end + 1] == c:  # '' and "" escape the quote
+                end = sql.find(c, end + 2)
+            i, pending = (n if end == -1 else end + 1), True
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end == -1 else end + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+        elif c == "$" and (m := re.match(r"\$[A-Za-z_]*\$", sql[i:])):
+            end = sql.find(m.group(), i + len(m.group()))
+            i, pending = (n if end == -1 else end + len(m.group())), True
+        elif c == ";":
+            count, pending, i = count + pending, False, i + 1
+        else:
+            pending = pending or not c.isspace()
+            i += 1
+    return count + pending
+
+
 def read_only_engine(db_arg: str | None) -> Engine:
     """An engine whose connections cannot write: enforced by the database, not by parsing SQL.
 
@@ -175,7 +229,13 @@ def read_only_engine(db_arg: str | None) -> Engine:
         path = Path(url.database or "")
         if not path.is_file():
             raise DatabaseError(f"no database at {path}; run 'protokoll ingest' first")
-        return sa.create_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
+        engine = sa.create_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_files(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.set_authorizer(_sqlite_authorizer)
+
+        return engine
     if url.get_backend_name() == "postgresql":
         return sa.create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
     return sa.create_engine(url, execution_options={"postgresql_readonly": True})
@@ -201,7 +261,14 @@ def up_to_date_engine(db_arg: str | None) -> Engine:
 
 
 def run_query(engine: Engine, sql: str) -> tuple[list[str], list[Sequence[Any]]]:
-    """Run one SQL statement; returns column names and rows."""
+    """Run one SQL statement; returns column names and rows.
+
+    More than one statement, or (SQLite) one that would write a file, raises ``RefusedQuery``;
+    a statement the database refuses (a write on the read-only connection) ``DatabaseError``.
+    """
+    statements = _statements(sql)
+    if statements != 1:
+        raise RefusedQuery(f"query refused: {statements} statements; give exactly one")
     try:
         with engine.connect() as conn:
             result = conn.exec_driver_sql(sql)
@@ -211,6 +278,9 @@ def run_query(engine: Engine, sql: str) -> tuple[list[str], list[Sequence[Any]]]
     except sa.exc.SQLAlchemyError as exc:
         orig = getattr(exc, "orig", None)
         message = str(orig) if orig is not None else str(exc)
+        denied = getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_AUTH or "not authorized" in message
+        if engine.dialect.name == "sqlite" and denied:
+            raise RefusedQuery(f"query refused: {REFUSED_FILES}") from exc
         raise DatabaseError(f"query failed: {message.splitlines()[0]}") from exc
 
 

@@ -297,3 +297,59 @@ def test_recusals_land_once_and_are_replaced_not_doubled(db_url: str, tmp_path: 
         ("2024-03-12", 49, "Revidering av taxa för bygglov och tillsyn enligt plan- och bygglagen", "Peter Wallin", "M", None, 5),
         ("2024-05-14", 62, "Markanvisning för kvarteret Smeden", "Lars Nyström", "M", None, 1),
     ]
+
+
+REFUSED_FILES = "protokoll: query refused: ATTACH and VACUUM INTO write files; 'protokoll query' only reads the database\n"
+
+
+def _empty_db(db_url: str) -> None:
+    from pipeline import db
+
+    engine = db.make_engine(db_url)
+    db.migrate(engine)
+    engine.dispose()
+
+
+def test_sqlite_query_refuses_statements_that_write_files(tmp_path: Path) -> None:
+    database = tmp_path / "protocols.db"
+    _empty_db(str(database))
+    target = tmp_path / "x.db"
+    for sql in (f"ATTACH DATABASE '{target}' AS x", f"VACUUM INTO '{target}'"):
+        result = run("query", sql, "--db", str(database))
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", REFUSED_FILES)
+        assert not target.exists()
+    result = run("query", "PRAGMA user_version = 7", "--db", str(database))
+    assert (result.exit_code, result.stderr) == (1, REFUSED_FILES)
+    assert scalar(str(database), "PRAGMA user_version") == 0
+    # reading PRAGMAs still work
+    result = run("query", "PRAGMA table_info(runs)", "--db", str(database), "--format", "csv")
+    assert (result.exit_code, result.stdout.splitlines()[:2]) == (0, ["cid,name,type,notnull,dflt_value,pk", "0,id,INTEGER,1,,1"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["protocols.db", "protocols.db-shm", "protocols.db-wal"]
+
+
+def test_query_takes_one_statement(db_url: str) -> None:
+    _empty_db(db_url)
+    for sql, n in (("SET TRANSACTION READ WRITE; DELETE FROM recipients; COMMIT", 3),
+                   ("SELECT 1; SELECT 2", 2), ("", 0), (" ; -- nothing\n", 0)):
+        result = run("query", sql, "--db", db_url)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1, "", f"protokoll: query refused: {n} statements; give exactly one\n")
+    result = run("query", "SELECT ';' AS a, 'it''s; x' AS \"b;\" -- c; d\n;", "--db", db_url, "--format", "json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [{"a": ";", "b;": "it's; x"}])
+
+
+def test_statements_counts_what_the_database_would_run() -> None:
+    from pipeline.query import _statements
+
+    assert _statements("SELECT 1") == 1
+    assert _statements("SELECT 1;") == 1
+    assert _statements("SELECT 1;;") == 1
+    assert _statements("SELECT 1; SELECT 2") == 2
+    assert _statements("SELECT 'a;b'") == 1
+    assert _statements("SELECT 'it''s'; SELECT 2") == 2
+    assert _statements('SELECT 1 AS "x;y"') == 1
+    assert _statements("SELECT 1 /* ; */") == 1
+    assert _statements("SELECT 1 -- ; DELETE\n") == 1
+    assert _statements("SELECT $$a;b$$") == 1
+    assert _statements("SELECT $t$a;b$t$; COMMIT") == 2
+    assert _statements("/* only */ -- comments\n") == 0
