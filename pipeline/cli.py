@@ -111,10 +111,10 @@ class ProtokollGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LockedError as exc:
-            click.echo(f"protokoll: {exc}", err=True)
+            click.echo(f"protokoll: {db.mask_url(str(exc))}", err=True)
             ctx.exit(EXIT_BUSY)
         except (DatabaseError, StageInputError, ProtokollError) as exc:
-            click.echo(f"protokoll: {exc}", err=True)
+            click.echo(f"protokoll: {db.mask_url(str(exc))}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -281,7 +281,7 @@ def ingest_cmd(
     lock = contextlib.nullcontext() if no_lock else runs.run_lock(engine, wait=wait)
     with lock:
         runs.mark_interrupted(engine)
-        run_id = runs.start_run(engine, " ".join(["protokoll", *sys.argv[1:]]) or "protokoll ingest", len(files), jobs)
+        run_id = runs.start_run(engine, db.mask_url(" ".join(["protokoll", *sys.argv[1:]])), len(files), jobs)
         status = "failed"
         summary = Summary()
         with runs.run_log(ctx.store.root / "logs", run_id, log_json) as log_path:
@@ -339,7 +339,7 @@ def status(db_url: str | None, fmt: str) -> None:
     engine = up_to_date_engine(db_url)
     d, r = db.documents.c, db.runs.c
     with engine.connect() as conn:
-        by_status = dict(conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)).all())
+        by_status: dict[str, int] = dict(conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)).all())
         last = conn.execute(sa.select(db.runs).order_by(r.id.desc()).limit(1)).mappings().first()
         p = db.document_paths.c
         failures = conn.execute(
@@ -353,7 +353,8 @@ def status(db_url: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({
             "documents": {"ok": by_status.get("ok", 0), "failed": by_status.get("failed", 0)},
-            "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in last.items()} if last else None,
+            "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else db.mask_url(v) if k == "command" and v else v)
+                         for k, v in last.items()} if last else None,
             "failures": [{"path": f.path, "stage": f.failed_stage, "error": f.error} for f in failures],
             "issues": counts,
             "errors": [{"path": e.path, "code": e.code, "item": e.number, "page": e.page, "message": e.message}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -555,6 +556,18 @@ def database_url(db: str | None) -> str:
     return f"sqlite:///{value}"
 
 
+URL_PASSWORD_RE = re.compile(r"([A-Za-z][\w+.-]*://[^:/@\s]*):[^\s]*@")
+
+
+def mask_url(text: str) -> str:
+    """``text`` (a database URL, a command line, an error message) with every URL password as ``***``:
+    ``postgresql+psycopg://user:secret@host/db`` -> ``postgresql+psycopg://user:***@host/db``.
+
+    Used wherever a URL or a command line is shown or stored (``runs.command``, error lines, status).
+    """
+    return URL_PASSWORD_RE.sub(r"\1:***@", text)
+
+
 def make_engine(db: str | None = None) -> Engine:
     """An engine for ``db`` (URL or path), with SQLite set up for safe concurrent use."""
     url = database_url(db)
@@ -563,7 +576,7 @@ def make_engine(db: str | None = None) -> Engine:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
-        raise DatabaseError(f"cannot open database {url}: {exc}") from exc
+        raise DatabaseError(mask_url(f"cannot open database {url}: {exc}")) from exc
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
@@ -628,7 +641,7 @@ def migrate(engine: Engine) -> list[str]:
                 log.info("applied migration %s", name)
                 applied.append(name)
     except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot prepare database {engine.url!r}: {exc}") from exc
+        raise DatabaseError(mask_url(f"cannot prepare database {engine.url!r}: {exc}")) from exc
     return applied
 
 

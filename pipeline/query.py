@@ -236,9 +236,12 @@ def read_only_engine(db_arg: str | None) -> Engine:
             dbapi_conn.set_authorizer(_sqlite_authorizer)
 
         return engine
-    if url.get_backend_name() == "postgresql":
-        return sa.create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
-    return sa.create_engine(url, execution_options={"postgresql_readonly": True})
+    try:
+        if url.get_backend_name() == "postgresql":
+            return sa.create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+        return sa.create_engine(url, execution_options={"postgresql_readonly": True})
+    except Exception as exc:  # bad URL, missing driver
+        raise DatabaseError(db.mask_url(f"cannot open database {url.render_as_string(hide_password=False)}: {exc}")) from exc
 
 
 def up_to_date_engine(db_arg: str | None) -> Engine:
@@ -333,6 +336,8 @@ def export_tables(engine: Engine, folder: Path, fmt: str) -> Iterator[tuple[str,
                     writer.writerow(columns)
                 for row in result:
                     values = [_plain(v) for v in row]
+                    if table is db.runs:  # rows stored before passwords were masked
+                        values = [db.mask_url(v) if c == "command" and v else v for c, v in zip(columns, values, strict=True)]
                     if writer:
                         writer.writerow(values)
                     else:

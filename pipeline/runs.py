@@ -117,13 +117,13 @@ def mark_interrupted(engine: Engine) -> int:
 
 
 def start_run(engine: Engine, command: str, files: int, jobs: int) -> int:
-    """Insert the run row and return its id."""
+    """Insert the run row and return its id; a database password in ``command`` is stored masked."""
     with db.write_transaction(engine) as conn:
         return int(
             conn.execute(
                 sa.insert(db.runs)
                 .values(
-                    started_at=db.now(), status="running", command=command, files=files, jobs=jobs,
+                    started_at=db.now(), status="running", command=db.mask_url(command), files=files, jobs=jobs,
                     pid=os.getpid(), host=socket.gethostname(),
                 )
                 .returning(db.runs.c.id)

@@ -214,3 +214,60 @@ def test_dask_cluster_gives_the_same_database_as_a_local_run(tmp_path: Path) -> 
     assert rows(local, CONTENT) == rows(remote, CONTENT)
     assert rows(remote, "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status") == [("failed", 1), ("ok", 5)]
     assert rows(remote, "SELECT inserted, failed, unchanged FROM runs ORDER BY id") == [(5, 1, 0), (0, 0, 6)]
+
+
+def test_mask_url() -> None:
+    assert db.mask_url("postgresql+psycopg://user:secret@host/db") == "postgresql+psycopg://user:***@host/db"
+    assert db.mask_url("postgresql://u:p%40ss:w@db.example:5432/prot?sslmode=require") == (
+        "postgresql://u:***@db.example:5432/prot?sslmode=require")
+    assert db.mask_url("protokoll ingest --db mysql://user:PASSWORD@localhost/x data/raw") == (
+        "protokoll ingest --db mysql://user:***@localhost/x data/raw")
+    assert db.mask_url("protokoll ingest --db=postgresql://a:b@h/d -j 2") == "protokoll ingest --db=postgresql://a:***@h/d -j 2"
+    # nothing to mask: no password, or no URL
+    assert db.mask_url("postgresql+psycopg://user@host/db") == "postgresql+psycopg://user@host/db"
+    assert db.mask_url("sqlite:///data/processed/protocols.db") == "sqlite:///data/processed/protocols.db"
+    assert db.mask_url("a:b@c.pdf: broken") == "a:b@c.pdf: broken"
+
+
+def test_the_database_password_is_never_stored_or_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "minimal-protocol.pdf", folder / "a.pdf")
+    database = str(tmp_path / "t.db")
+    # the command line as cron would give it (the database run here is the SQLite file)
+    argv = ["protokoll", "ingest", "--db", "postgresql+psycopg://ops:s3cret@db.example/prot", str(folder)]
+    monkeypatch.setattr(sys, "argv", argv)
+    assert ingest(database, tmp_path, "--jobs", "1", str(folder)).exit_code == 0
+    masked = f"protokoll ingest --db postgresql+psycopg://ops:***@db.example/prot {folder}"
+    assert rows(database, "SELECT command FROM runs") == [(masked,)]
+    # a row stored by an older version, with the password: masked when shown and exported
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE runs SET command = 'protokoll ingest --db postgresql://ops:s3cret@h/prot x'")
+    engine.dispose()
+    status = run("status", "--db", database, "--format", "json")
+    assert json.loads(status.stdout)["last_run"]["command"] == "protokoll ingest --db postgresql://ops:***@h/prot x"
+    assert "s3cret" not in status.stdout
+    assert run("export", str(tmp_path / "out"), "--db", database).exit_code == 0
+    exported = [json.loads(line) for line in (tmp_path / "out" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["command"] for r in exported] == ["protokoll ingest --db postgresql://ops:***@h/prot x"]
+    assert all("s3cret" not in f.read_text(encoding="utf-8") for f in (tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("command", [["status"], ["search", "budget"], ["query", "SELECT 1"], ["check"], ["migrate"], ["load"]])
+def test_error_messages_mask_the_database_password(command: list[str], tmp_path: Path) -> None:
+    result = run("--processed", str(tmp_path), *command, "--db", "mysql://user:PASSWORD@localhost/x")
+    assert (result.exit_code, result.stderr) == (
+        3, "protokoll: cannot open database mysql://user:***@localhost/x: No module named 'MySQLdb'\n")
+
+
+@pytest.mark.parametrize(("command", "prefix"), [
+    (["status"], "protokoll: cannot read the database at postgresql+psycopg://user:***@127.0.0.1:1/db: "),
+    (["migrate"], "protokoll: cannot prepare database postgresql+psycopg://user:***@127.0.0.1:1/db: "),
+])
+def test_connection_errors_mask_the_database_password(command: list[str], prefix: str) -> None:
+    pytest.importorskip("psycopg")
+    result = run(*command, "--db", "postgresql+psycopg://user:secret@127.0.0.1:1/db")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(prefix)
+    assert "secret" not in result.stderr
