@@ -544,9 +544,8 @@ def _remove_repeated_blocks(pages: list[Page], page_lines: list[list[Line]]) -> 
                 pages[i].header.append(ln.text)
                 cut = True
                 continue
-            if cut and kept and not kept[-1].text.endswith(SENTENCE_END):
-                height = ln.bottom - ln.top
-                ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
+            if cut:
+                ln = _after_removed(kept, ln)
             cut = False
             kept.append(ln)
         page_lines[i] = kept
@@ -612,16 +611,23 @@ def _protected(text: str) -> bool:
     return bool(case_number(t) or re.match(r"^(?:[A-ZÅÄÖ]{1,5}\s+)?§\s?\d|^\d{1,4}\s?§", t))
 
 
+def _after_removed(kept: list[Line], ln: Line) -> Line:
+    """The line after removed furniture: when the sentence the header interrupted goes on, the
+    gap the header left is closed, so that joining the page keeps one paragraph."""
+    if not kept or kept[-1].text.endswith(SENTENCE_END):
+        return ln
+    height = ln.bottom - ln.top
+    return Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
+
+
 def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[Line]:
     """Drop header/footer lines (or tab-separated cells of a line) that the text layer put
     in the middle of the page: text that was removed as furniture on at least ``need`` pages."""
     kept: list[Line] = []
     cut = False  # furniture was removed since the last kept line
     for ln in lines:
-        if cut and kept and not kept[-1].text.endswith(SENTENCE_END):
-            # the sentence the header interrupted goes on: close the gap it left
-            height = ln.bottom - ln.top
-            ln = Line(ln.text, kept[-1].bottom + 1.0, kept[-1].bottom + 1.0 + height, ln.x0, ln.bold)
+        if cut:
+            ln = _after_removed(kept, ln)
         cells = ln.text.split("\t")
         if _shape_key(ln.text) in strong and not _protected(ln.text):
             cells, rest = cells, []  # the whole line has the shape of a removed header line

@@ -20,6 +20,7 @@ segment: a Reservation heading at the top of a page that follows the item's Expe
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -135,8 +136,6 @@ def web_print_label(page: PageText) -> str | None:
 
 def _same_label(a: str, b: str) -> bool:
     """Two labels of one appendix: equal, or the same but for OCR noise."""
-    import difflib
-
     return a == b or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
 
 
