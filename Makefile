@@ -7,7 +7,7 @@ RAW    ?= data/raw
 DB     ?= data/processed/protocols.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install ingest test lint samples serve model eval eval-corpus eval-anatomy bench clean
+.PHONY: help install ingest test test-fast lint samples serve model eval eval-corpus eval-anatomy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml
 ingest: install ## Import every PDF under data/raw into data/processed/protocols.db
 	$(BIN)/protokoll ingest $(RAW)
 
-test: install ## Run the test suite
+test: install ## Run the test suite (all of it: slow, corpus and OCR tests too)
 	$(BIN)/python -m pytest
+
+test-fast: install ## The tests without the slow, corpus and OCR ones (a quick check while editing)
+	$(BIN)/python -m pytest -m "not slow and not corpus and not ocr"
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check pipeline tests scripts training
@@ -57,6 +60,6 @@ serve: install ## Browse data/processed/protocols.db in Datasette (installs the 
 	$(BIN)/datasette $(DB) --metadata datasette/metadata.json
 
 clean: ## Remove stage outputs, the default database and caches (keeps data/raw and .venv)
-	rm -rf data/processed/extract data/processed/segment data/processed/tag data/processed/logs
+	rm -rf data/processed/extract data/processed/segment data/processed/decide data/processed/tag data/processed/logs
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -67,6 +67,7 @@ def check_protocol(protocol: Protocol) -> list[DocumentIssue]:
     issues += _attachments(protocol)
     issues += _votes(protocol)
     issues += _member_tables(protocol)
+    issues += protocol.decisions.issues  # decide_failed: an item whose decisions could not be read
     return issues
 
 

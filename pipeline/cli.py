@@ -2,30 +2,37 @@
 
 Exit codes: 0 all documents went well; 1 one or more documents failed (each
 named on stderr and recorded in the database), or for ``check`` a self-check
-found an error; 2 usage error; 3 the run could not go on (database unreachable,
+found an error, or for ``query``/``search`` the statement or search text was
+refused, failed or ran past --timeout; 2 usage error; 3 the run could not go on (database unreachable,
 unreadable stage file); 4 another ingest holds the database's lock (try later,
-or --wait).
+or --wait); 130 ingest interrupted by Ctrl-C (SIGINT), 143 by SIGTERM. The
+operator contract is in docs/operations.md.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__, db, load
+from . import __version__, db, load, runs
 from .errors import DatabaseError, ProtokollError, StageInputError
 from .extract import EXTRACTORS, ExtractOptions
 from .ingest import (
     StageStore,
     Summary,
+    Task,
+    WorkerConfig,
     display_path,
     find_inputs,
     ingest,
     read_stage_file,
+    run_decide,
     run_extract,
     run_segment,
     run_tag,
@@ -33,22 +40,28 @@ from .ingest import (
 from .types import ExtractedDocument, Failure, Protocol
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 log = logging.getLogger("protokoll")
 
 
 class Context:
+    """What the group options give every command: the stage store and whether to be quiet."""
+
     def __init__(self, processed: Path, quiet: bool):
         self.store = StageStore(processed)
         self.quiet = quiet
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
+    """Log records on stderr at the chosen level; those marked for the run log only never reach stderr."""
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="protokoll: %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(runs.on_stderr)
 
 
-def _report_failure(f: Failure) -> None:
-    click.echo(f"{f.path}: {f.error}", err=True)
+def _report_failure(f: Failure, shown: str | None = None) -> None:
+    click.echo(f"{shown or f.path}: {f.error}", err=True)
 
 
 def _db_option(func: Any) -> Any:
@@ -61,11 +74,30 @@ def _db_option(func: Any) -> Any:
 def _model_option(func: Any) -> Any:
     return click.option(
         "--model", default=None, metavar="PATH",
-        help="spaCy model directory [default: models/sv_protokoll if present]; 'blank' for rules only.",
+        help="spaCy model folder [env PROTOKOLL_MODEL; default: the installed sv_protokoll, else "
+             "models/sv_protokoll of the source checkout; none found is exit 3]; 'blank' for the rules only.",
     )(func)
 
 
+LIMIT_OPTIONS = (  # (option, ExtractOptions field, type, help): limits for untrusted PDFs, env PROTOKOLL_MAX_*
+    ("--max-pages", "max_pages", click.IntRange(1), "Fail a PDF with more pages."),
+    ("--max-stream-mb", "max_stream_mb", click.IntRange(1), "Fail a PDF with a stream (page content, image) inflating beyond this."),
+    ("--max-content-mb", "max_content_mb", click.IntRange(1), "Fail a PDF whose streams (images aside) inflate beyond this together."),
+    ("--max-page-area", "max_page_area", click.FloatRange(0, min_open=True), "Fail a PDF with a page larger than this, in m² (A0 is 1)."),
+    ("--max-render-mpx", "max_render_mpx", click.IntRange(1), "Megapixels of a page rendered for OCR; a larger page gets a lower dpi."),
+)
+
+
+def _store_limit(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    ctx.meta.setdefault("extract_limits", {})[param.name] = value
+
+
 def _extract_options(func: Any) -> Any:
+    defaults = ExtractOptions()
+    for flag, name, kind, text in reversed(LIMIT_OPTIONS):  # kept in ctx.meta, so the commands' signatures do not grow
+        func = click.option(flag, name, type=kind, default=getattr(defaults, name), show_default=True,
+                            envvar=f"PROTOKOLL_{name.upper()}", show_envvar=True, expose_value=False,
+                            callback=_store_limit, help=text)(func)
     func = click.option("--ocr-dpi", type=click.IntRange(72, 600), default=300, show_default=True,
                         help="Resolution pages are rendered at for OCR.")(func)
     func = click.option("--no-ocr", is_flag=True,
@@ -75,7 +107,8 @@ def _extract_options(func: Any) -> Any:
 
 
 def _options(extractor: str, no_ocr: bool, ocr_dpi: int) -> ExtractOptions:
-    return ExtractOptions(extractor=extractor, ocr=not no_ocr, ocr_dpi=ocr_dpi)
+    limits = click.get_current_context().meta.get("extract_limits", {})
+    return ExtractOptions(extractor=extractor, ocr=not no_ocr, ocr_dpi=ocr_dpi, **limits)
 
 
 def _engine(db_url: str | None) -> Any:
@@ -87,12 +120,10 @@ def _engine(db_url: str | None) -> Any:
 
 
 def _nlp(model: str | None) -> Any:
+    """The tagging pipeline; a model that cannot be found or loaded is a ProtokollError (exit 3)."""
     from .tag import build_nlp
 
-    try:
-        return build_nlp(model)
-    except (OSError, FileNotFoundError) as exc:
-        raise click.BadParameter(str(exc), param_hint="--model") from exc
+    return build_nlp(model)
 
 
 def _stage_files(ctx: Context, stage: str, files: tuple[str, ...]) -> list[Path]:
@@ -174,16 +205,45 @@ def segment(ctx: Context, files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def decide(ctx: Context, files: tuple[str, ...]) -> None:
+    """Stage 3: segment outputs -> proposals, votes, reservations, jäv, outcomes, clauses (data/processed/decide/).
+
+    Never fails a document itself: what cannot be read is a decide_failed warning in the document's
+    self-check issues. A document that failed in an earlier stage is passed on and reported (exit 1).
+    """
+    failed = 0
+    for f in _stage_files(ctx, "segment", files):
+        doc = read_stage_file(f)
+        if not isinstance(doc, (Protocol, Failure)) or (isinstance(doc, Protocol) and doc.tagged):
+            raise StageInputError(f"{f}: not a segment output")
+        result = run_decide(doc)
+        ctx.store.write("decide", result)
+        if isinstance(result, Failure):
+            failed += 1
+            _report_failure(result)
+        elif not ctx.quiet:
+            d = result.decisions
+            warned = f", {len(d.issues)} decide_failed warning(s)" if d.issues else ""
+            click.echo(f"{result.path}: {len(d.outcomes)} outcomes, {len(d.proposals)} proposals, "
+                       f"{len(d.votes)} votes{warned}", err=True)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @_model_option
 @click.pass_obj
 def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
-    """Stage 3: segment outputs -> entities with normalised values (data/processed/tag/)."""
+    """Stage 4: decide outputs -> entities with normalised values (data/processed/tag/)."""
     failed = 0
     nlp = None
-    for f in _stage_files(ctx, "segment", files):
+    for f in _stage_files(ctx, "decide", files):
         doc = read_stage_file(f)
         if not isinstance(doc, (Protocol, Failure)):
-            raise StageInputError(f"{f}: not a segment output")
+            raise StageInputError(f"{f}: not a decide output")
+        if isinstance(doc, Protocol) and not doc.decided:
+            raise StageInputError(f"{f}: a segment output, not a decide output; run 'protokoll decide {f}' first")
         if isinstance(doc, Protocol) and nlp is None:
             nlp = _nlp(model)
         result = run_tag(doc, nlp)
@@ -203,7 +263,7 @@ def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
 @click.option("--force", is_flag=True, help="Rewrite documents already imported.")
 @click.pass_obj
 def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bool) -> None:
-    """Stage 4: tag outputs -> database, one transaction per document."""
+    """Stage 5: tag outputs -> database, one transaction per document."""
     engine = _engine(db_url)
     summary = Summary()
     for f in _stage_files(ctx, "tag", files):
@@ -247,76 +307,152 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> f
 @click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
 @click.option("--log-json", is_flag=True, help="Log records as JSON lines (stderr and the run's log file).")
 @click.option("--dask", metavar="ADDRESS", help="Send the work to a Dask cluster (tcp://scheduler:8786); needs the dask extra.")
+@click.option("-q", "--quiet", "quiet_here", is_flag=True,
+              help="No progress bar and no summary line; only problems on stderr (same as 'protokoll -q ingest').")
 @_extract_options
 @click.pass_obj
 def ingest_cmd(
     ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, jobs: int | None, force: bool,
     since: float | None, manifest: Any, strict: bool, wait: bool, no_lock: bool, no_stage_files: bool,
-    log_json: bool, dask: str | None, extractor: str, no_ocr: bool, ocr_dpi: int,
+    log_json: bool, dask: str | None, quiet_here: bool, extractor: str, no_ocr: bool, ocr_dpi: int,
 ) -> None:
     """The main job: every stage over PDF files and folders (recursive) into the database.
 
     Each run is recorded in the runs table and logged to data/processed/logs/.
+    Exit codes: 0 every file imported or already there; 1 a document failed
+    (also one that failed before and is unchanged, and a folder that cannot be
+    read); 3 the database or the --processed folder cannot be used; 4 another
+    ingest holds the lock; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+    An interrupted run keeps the documents done; the next run imports the rest.
     """
-    import contextlib
     import os
-
-    from . import runs
 
     inputs: list[Path | str] = list(paths)
     if manifest is not None:
         inputs += [line.strip() for line in manifest if line.strip() and not line.startswith("#")]
     if not inputs:
         raise click.UsageError("give files or folders to import (or --manifest FILE)")
-    missing = [str(p) for p in inputs if not Path(p).exists()]
+    missing = [str(p) for p in inputs if not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
         raise click.UsageError(f"not found: {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else ""))
+    from .tag import find_model
+
+    find_model(model)  # a missing model stops the command here (exit 3), before any run is recorded
+    quiet = ctx.quiet or quiet_here
+    if quiet_here:
+        _setup_logging(0, True)
     if log_json:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(runs.JsonFormatter())
+    settings = _IngestSettings(
+        db_url=db_url, jobs=jobs or os.cpu_count() or 1, force=force, since=since, strict=strict, wait=wait,
+        no_lock=no_lock, log_json=log_json, dask=dask, quiet=quiet,
+        worker=WorkerConfig(model=model, store_root=None if no_stage_files else str(ctx.store.root),
+                            options=_options(extractor, no_ocr, ocr_dpi), parent_pid=os.getpid(),
+                            log_level=logging.getLogger().getEffectiveLevel(), log_json=log_json),
+    )
+    try:
+        with runs.stop_signals():
+            code = _ingest_run(ctx, inputs, settings)
+    except (KeyboardInterrupt, runs.Terminated) as exc:  # before the run was recorded
+        code, what = _stopped_by(exc)
+        click.echo(f"protokoll: {what} before the run started; nothing was imported or recorded", err=True)
+    sys.exit(code)
+
+
+@dataclass(frozen=True)
+class _IngestSettings:
+    """The ingest options, as one value for the functions that run the batch."""
+
+    db_url: str | None
+    jobs: int
+    force: bool
+    since: float | None
+    strict: bool
+    wait: bool
+    no_lock: bool
+    log_json: bool
+    dask: str | None
+    quiet: bool
+    worker: WorkerConfig
+
+
+def _stopped_by(exc: BaseException) -> tuple[int, str]:
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted (Ctrl-C)"
+    return EXIT_TERMINATED, "terminated (SIGTERM)"
+
+
+def _ingest_run(ctx: Context, inputs: list[Path | str], s: _IngestSettings) -> int:
+    """Lock, record the run, process the files, record the end; returns the exit code."""
+    import contextlib
+    import dataclasses
+
     files = find_inputs(inputs)
-    engine = _engine(db_url)
-    jobs = jobs or os.cpu_count() or 1
-    show = not ctx.quiet
-    lock = contextlib.nullcontext() if no_lock else runs.run_lock(engine, wait=wait)
+    engine = _engine(s.db_url)
+    logs = ctx.store.root / "logs"
+    runs.check_writable(logs)  # before the run row: a run that cannot log must not be left 'running'
+
+    def say(line: str) -> None:
+        if not s.quiet:
+            click.echo(f"protokoll: {line}", err=True)
+
+    lock = contextlib.nullcontext() if s.no_lock else runs.run_lock(engine, wait=s.wait, on_wait=say)
     with lock:
         runs.mark_interrupted(engine)
-        run_id = runs.start_run(engine, db.mask_url(" ".join(["protokoll", *sys.argv[1:]])), len(files), jobs)
-        status = "failed"
+        run_id = runs.start_run(engine, db.mask_url(" ".join(["protokoll", *sys.argv[1:]])), len(files), s.jobs)
         summary = Summary()
-        with runs.run_log(ctx.store.root / "logs", run_id, log_json) as log_path:
-            bar_cm = (
-                click.progressbar(length=len(files), label="ingest", file=sys.stderr, show_pos=True)
-                if show and sys.stderr.isatty() else _NoBar()
-            )
-            try:
-                with bar_cm as bar:
+        status, code, stop_line = "failed", EXIT_FAILED, ""
+        run_log = contextlib.ExitStack()
+        try:
+            log_path = run_log.enter_context(runs.run_log(logs, run_id, s.log_json))
+        except ProtokollError:
+            runs.finish_run(engine, run_id, "failed", {}, None)
+            raise
+        error: BaseException | None = None
+        try:
+            config = dataclasses.replace(s.worker, log_path=str(log_path))
+            with _progress(len(files), s.quiet) as bar:
 
-                    def done(path: Path, outcome: str, failure: Failure | None) -> None:
-                        bar.update(1)
-                        if failure is not None:
-                            _report_failure(failure)
-                            if strict:
-                                raise _StrictStop()
+                def done(task: Task, outcome: str, failure: Failure | None) -> None:
+                    bar.update(1)
+                    if failure is not None:
+                        bar.echo(f"{task.shown}: {failure.error}")
+                        if s.strict:
+                            raise _StrictStop()
 
-                    summary = ingest(
-                        files, engine, lambda: _nlp(model), None if no_stage_files else ctx.store, force=force,
-                        on_done=done, jobs=jobs, model=model, since=since, run_id=run_id,
-                        options=_options(extractor, no_ocr, ocr_dpi), dask=dask,
-                    )
-                status = "failed" if summary.failed else "ok"
-            except _StrictStop:
-                click.echo("protokoll: stopped at the first failure (--strict)", err=True)
-            except KeyboardInterrupt:
-                status = "interrupted"
-                raise
-            finally:
-                counts = dict(summary.counts)
-                runs.finish_run(engine, run_id, status, counts, log_path)
-                log.info("run %s %s: %s", run_id, status, summary.line())
-    if show:
+                ingest(files, engine, config, force=s.force, on_done=done, jobs=s.jobs, since=s.since,
+                       run_id=run_id, dask=s.dask, summary=summary)
+            status, code = ("failed", EXIT_FAILED) if summary.failed else ("ok", EXIT_OK)
+        except _StrictStop:
+            stop_line = f"stopped at the first failure (--strict): {summary.line()}"
+        except (KeyboardInterrupt, runs.Terminated) as exc:
+            runs.ignore_signals()  # a second Ctrl-C must not cut the recording of the end short
+            status = "interrupted"
+            code, what = _stopped_by(exc)
+            stop_line = f"{what}: run #{run_id} stopped after {summary.line()}; the next run imports the rest"
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            log.info("run %s %s: %s", run_id, status, summary.line())
+            run_log.close()
+            _finish(engine, run_id, status, summary, log_path, error)
+    if stop_line:
+        click.echo(f"protokoll: {stop_line}", err=True)
+    elif not s.quiet:
         click.echo(f"protokoll: {summary.line()}", err=True)
-    sys.exit(EXIT_OK if status == "ok" else EXIT_FAILED)
+    return code
+
+
+def _finish(engine: Any, run_id: int, status: str, summary: Summary, log_path: Path, error: BaseException | None) -> None:
+    """Record the end of the run; if that fails while another error stops the run, say both."""
+    try:
+        runs.finish_run(engine, run_id, status, dict(summary.counts), log_path)
+    except DatabaseError as exc:
+        if error is None:
+            raise
+        click.echo(f"protokoll: {db.mask_url(str(exc))}", err=True)
 
 
 STATUS_ERRORS = 10  # errors listed by status; protokoll check lists them all
@@ -328,25 +464,19 @@ STATUS_ERRORS = 10  # errors listed by status; protokoll check lists them all
 def status(db_url: str | None, fmt: str) -> None:
     """Documents by status, the last run, the failures with their reasons, and the self-check issues.
 
-    Read-only: never creates or changes a database (an older schema needs 'protokoll migrate').
+    Exit code (for cron and monitoring): 0 when the last run finished ok (or
+    is still running, or there is none); 1 when it had failures or was
+    interrupted or killed (a 'running' run whose process on this host is gone
+    is shown as 'interrupted'). Read-only: never creates or changes a database
+    (an older schema needs 'protokoll migrate').
     """
     import json
-
-    import sqlalchemy as sa
 
     from .query import fetch_issues, issue_counts, up_to_date_engine
 
     engine = up_to_date_engine(db_url)
-    d, r = db.documents.c, db.runs.c
-    with engine.connect() as conn:
-        by_status: dict[str, int] = dict(conn.execute(sa.select(d.status, sa.func.count()).group_by(d.status)).all())
-        last = conn.execute(sa.select(db.runs).order_by(r.id.desc()).limit(1)).mappings().first()
-        p = db.document_paths.c
-        failures = conn.execute(
-            sa.select(p.path, d.failed_stage, d.error)
-            .join_from(db.document_paths, db.documents, p.document_id == d.id)
-            .where(d.status == "failed").order_by(p.path)
-        ).all()
+    report = runs.status_report(engine)
+    by_status, last, failures = report.by_status, report.last_run, report.failures
     issues = fetch_issues(engine)
     counts = issue_counts(issues)
     errors = [i for i in issues if i.severity == "error"]
@@ -355,12 +485,12 @@ def status(db_url: str | None, fmt: str) -> None:
             "documents": {"ok": by_status.get("ok", 0), "failed": by_status.get("failed", 0)},
             "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else db.mask_url(v) if k == "command" and v else v)
                          for k, v in last.items()} if last else None,
-            "failures": [{"path": f.path, "stage": f.failed_stage, "error": f.error} for f in failures],
+            "failures": [{"path": path, "stage": stage, "error": error} for path, stage, error in failures],
             "issues": counts,
             "errors": [{"path": e.path, "code": e.code, "item": e.number, "page": e.page, "message": e.message}
                        for e in errors],
         }, ensure_ascii=False, indent=1))
-        return
+        sys.exit(EXIT_OK if report.healthy else EXIT_FAILED)
     click.echo(f"documents: {by_status.get('ok', 0)} ok, {by_status.get('failed', 0)} failed")
     if last:
         click.echo(
@@ -371,8 +501,8 @@ def status(db_url: str | None, fmt: str) -> None:
         )
     else:
         click.echo("last run: none")
-    for f in failures:
-        click.echo(f"failed: {f.path}: {f.error}")
+    for path, _stage, error in failures:
+        click.echo(f"failed: {path}: {error}")
     parts = [
         f"{sum(codes.values())} {severity}{'s' if sum(codes.values()) > 1 else ''} "
         f"({', '.join(f'{code} {n}' for code, n in codes.items())})"
@@ -384,6 +514,7 @@ def status(db_url: str | None, fmt: str) -> None:
         click.echo(e.line())
     if len(errors) > STATUS_ERRORS:
         click.echo(f"... {len(errors) - STATUS_ERRORS} more errors: protokoll check --errors-only")
+    sys.exit(EXIT_OK if report.healthy else EXIT_FAILED)
 
 
 @main.command(name="retry-failed")
@@ -392,16 +523,9 @@ def status(db_url: str | None, fmt: str) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @click.pass_context
 def retry_failed(cctx: click.Context, db_url: str | None, model: str | None, jobs: int | None) -> None:
-    """Import again every document recorded as failed whose file is still there."""
-    import sqlalchemy as sa
-
+    """Import again every document recorded as failed whose file is still there (works from any folder)."""
     engine = _engine(db_url)
-    with engine.connect() as conn:
-        p, d = db.document_paths.c, db.documents.c
-        paths = conn.execute(
-            sa.select(p.path).join_from(db.document_paths, db.documents, p.document_id == d.id)
-            .where(d.status == "failed").order_by(p.path)
-        ).scalars().all()
+    paths = runs.failed_paths(engine)
     present = [p for p in paths if Path(p).exists()]
     for gone in sorted(set(paths) - set(present)):
         click.echo(f"{gone}: no longer there, not retried", err=True)
@@ -419,10 +543,12 @@ def _ingest_defaults(cctx: click.Context, args: list[str]) -> dict[str, Any]:
 
 
 class _StrictStop(Exception):
-    pass
+    """The first failure under --strict: ends the batch."""
 
 
 class _NoBar:
+    """No progress display (quiet, or stderr is no terminal): lines are printed as they come."""
+
     def __enter__(self) -> _NoBar:
         return self
 
@@ -431,6 +557,47 @@ class _NoBar:
 
     def update(self, n: int) -> None:
         return None
+
+    def echo(self, line: str) -> None:
+        click.echo(line, err=True)
+
+
+class _Bar(_NoBar):
+    """A progress line on the terminal. A line to print clears it first and redraws it below, so no
+    message is ever written onto the bar and no stale bar is left; at the end the bar is erased."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+
+    def __enter__(self) -> _Bar:
+        self._draw()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._write("\r\033[K")
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self._draw()
+
+    def echo(self, line: str) -> None:
+        self._write(f"\r\033[K{line}\n")
+        self._draw()
+
+    def _draw(self) -> None:
+        filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
+        self._write(f"\r\033[Kingest  [{'#' * filled}{'-' * (self.WIDTH - filled)}]  {self.done}/{self.total}")
+
+    @staticmethod
+    def _write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+
+def _progress(total: int, quiet: bool) -> _NoBar:
+    return _Bar(total) if not quiet and sys.stderr.isatty() else _NoBar()
 
 
 @main.command()
@@ -443,16 +610,18 @@ class _NoBar:
     "--shared", type=click.Path(file_okay=False, path_type=Path), envvar="PROTOKOLL_SHARED",
     default=Path("../shared"), show_default=True, help="Folder the gold file names are relative to.",
 )
-@click.option("--split", default=None, help="Only passages of this split (dev, blind, blind3); default all.")
+@click.option("--split", default=None, help="Only passages of this split (dev, blind, blind3: those of --gold); default all.")
 @click.option("--errors", default=0, show_default=True, help="Also print up to N errors on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a Markdown table.")
 def evaluate(model: str | None, gold: Path, shared: Path, split: str | None, errors: int, as_json: bool) -> None:
     """Per-label precision, recall and F1 of the tag stage on the protocol gold set."""
     import json
 
-    from .evaluate import evaluate_gold, format_table
+    from .evaluate import evaluate_gold, format_table, gold_splits
     from .types import ENTITY_LABELS
 
+    if split is not None and split not in (splits := gold_splits(gold)):
+        raise click.BadParameter(f"{split!r} is not a split of {gold}; choose from {', '.join(splits)}", param_hint="--split")
     if not shared.is_dir():
         raise click.BadParameter(f"{shared} not found", param_hint="--shared")
     nlp = _nlp(model)
@@ -487,10 +656,46 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date like 2023-12-31") from exc
 
 
-_FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-    help="Output format on stdout.",
+FORMATS = ["table", "json", "jsonl", "csv"]
+
+
+def _output_format(fmt: str | None, as_csv: bool, as_json: bool, as_nl: bool) -> str:
+    chosen = {f for f, on in (("csv", as_csv), ("json", as_json), ("jsonl", as_nl)) if on} | ({fmt} if fmt else set())
+    if len(chosen) > 1:
+        raise click.UsageError(f"give one output format, not {' and '.join(sorted(chosen))}")
+    return chosen.pop() if chosen else "table"
+
+
+def _FORMAT(func: Any) -> Any:  # named like the option decorators it replaced
+    """--format, and the shorthands sqlite-utils and Datasette users know: --csv, --json, --nl (JSON lines)."""
+
+    @functools.wraps(func)
+    def command(*args: Any, fmt: str | None, as_csv: bool, as_json: bool, as_nl: bool, **kwargs: Any) -> Any:
+        return func(*args, fmt=_output_format(fmt, as_csv, as_json, as_nl), **kwargs)
+
+    command = click.option("--nl", "as_nl", is_flag=True, help="Short for --format jsonl: one JSON object a line.")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(command)
+    command = click.option("--csv", "as_csv", is_flag=True, help="Short for --format csv.")(command)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format on stdout.  [default: table]",
+    )(command)
+
+
+_TIMEOUT = click.option(
+    "--timeout", type=click.FloatRange(min=0), default=60, show_default=True, envvar="PROTOKOLL_QUERY_TIMEOUT",
+    metavar="SECONDS", help="Stop the statement after this long, in the database too [env PROTOKOLL_QUERY_TIMEOUT; 0: no limit].",
 )
+
+
+def _emit(text: str) -> None:
+    if text:  # no rows as JSON lines is no line at all
+        click.echo(text)
+
+
+def _query_failed(exc: Exception) -> NoReturn:
+    """A refused or failed statement, or one stopped by --timeout: the user's, so exit 1, one line."""
+    click.echo(f"protokoll: {exc}", err=True)
+    sys.exit(EXIT_FAILED)
 
 
 @main.command()
@@ -499,46 +704,65 @@ _FORMAT = click.option(
 @click.option("--body", help="Only meetings of bodies whose name contains this (case-insensitive).")
 @click.option("--from", "date_from", callback=_iso_date, metavar="DATE", help="Meetings on or after this date.")
 @click.option("--to", "date_to", callback=_iso_date, metavar="DATE", help="Meetings on or before this date.")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Show at most this many hits, the best first (stderr then says how many there are).")
+@_TIMEOUT
 @_FORMAT
-def search(text: str, db_url: str | None, body: str | None, date_from: Any, date_to: Any, limit: int, fmt: str) -> None:
+def search(
+    text: str, db_url: str | None, body: str | None, date_from: Any, date_to: Any, limit: int, timeout: float, fmt: str,
+) -> None:
     """Full-text search in sections, item titles and attachments (prefix search: budget finds budgeten).
 
-    Read-only: never creates or changes a database.
+    TEXT is words, "quoted phrases" and AND, OR, NOT between them (budget NOT skola); at most 500
+    characters and 32 terms, else a usage error (exit 2). A text that cannot be parsed, or a search
+    stopped by --timeout, is exit 1. Read-only: never creates or changes a database.
     """
-    from .query import format_rows, hits_as_rows, up_to_date_engine
+    from .query import QueryError, format_rows, hits_as_rows, parse_search, up_to_date_engine
     from .query import search as run_search
 
-    engine = up_to_date_engine(db_url)
     try:
-        hits = run_search(engine, text, body=body, date_from=date_from, date_to=date_to, limit=limit)
+        parse_search(text)  # a usage error is told before the database is opened
+        found = run_search(up_to_date_engine(db_url), text, body=body, date_from=date_from, date_to=date_to,
+                           limit=limit, timeout=timeout)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="TEXT") from exc
+    except QueryError as exc:
+        _query_failed(exc)
     if fmt == "table":
-        for h in hits:
+        for h in found.hits:
             where = f"§ {h.number} {h.title}" if h.number is not None else "(no item)"
             kind = f"{h.section_kind}: {h.label}" if h.label else h.section_kind
             click.echo(f"{h.meeting_date}  {h.body}  {where}  [{kind}]")
             click.echo(f"    {h.snippet}")
-        click.echo(f"protokoll: {len(hits)} hit(s)", err=True)
     else:
-        click.echo(format_rows(*hits_as_rows(hits), fmt))
+        _emit(format_rows(*hits_as_rows(found.hits), fmt))
+    if found.total > len(found.hits):
+        click.echo(f"protokoll: showing {len(found.hits)} of {found.total} hits (--limit {limit})", err=True)
+    elif fmt == "table":
+        click.echo(f"protokoll: {len(found.hits)} hit(s)", err=True)
 
 
 @main.command()
 @click.argument("sql")
 @_db_option
+@_TIMEOUT
 @_FORMAT
-def query(sql: str, db_url: str | None, fmt: str) -> None:
-    """Run one read-only SQL statement and print the result (the connection itself refuses writes)."""
-    from .query import RefusedQuery, format_rows, read_only_engine, run_query
+def query(sql: str, db_url: str | None, timeout: float, fmt: str) -> None:
+    """Run one read-only SQL statement and print the result; SQL '-' reads the statement from stdin.
 
+    One SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW or PRAGMA statement; the connection itself
+    refuses writes. A refused statement, an SQL error or --timeout is one line on stderr, exit 1.
+    """
+    from .query import QueryError, format_rows, read_only_engine, run_query
+
+    if sql == "-":
+        sql = sys.stdin.read()
     try:
-        columns, rows = run_query(read_only_engine(db_url), sql)
-    except RefusedQuery as exc:
-        click.echo(f"protokoll: {exc}", err=True)
-        sys.exit(EXIT_FAILED)
-    click.echo(format_rows(columns, rows, fmt))
+        columns, rows = run_query(read_only_engine(db_url), sql, timeout=timeout)
+    except QueryError as exc:
+        _query_failed(exc)
+    if columns:
+        _emit(format_rows(columns, rows, fmt))
 
 
 @main.command()
@@ -548,7 +772,8 @@ def query(sql: str, db_url: str | None, fmt: str) -> None:
 def check(ctx: Context, db_url: str | None, errors_only: bool) -> None:
     """Print the self-check issues of every document, one per line; exit 1 when any is an error.
 
-    Read-only: never creates or changes a database. For a cron job that holds back publishing.
+    Read-only: never creates or changes a database, and reads copies in folders it cannot write.
+    For a cron job that holds back publishing.
     """
     from .query import fetch_issues, read_only_engine
 
@@ -564,13 +789,57 @@ def check(ctx: Context, db_url: str | None, errors_only: bool) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 def export(folder: Path, db_url: str | None, fmt: str) -> None:
-    """Write every table to FOLDER, one file per table (for pandas, R, ...)."""
+    """Write every table to FOLDER, one file per table, and every view to FOLDER/views/ (for pandas, R, ...).
+
+    Each file is written beside its target and renamed over it: a symlink in FOLDER is replaced,
+    never written through. A folder that cannot be made or written is exit 3. Read-only on the database.
+    """
     from .query import export_tables, read_only_engine
 
-    for table, count, target in export_tables(read_only_engine(db_url), folder, fmt):
-        click.echo(f"{table}: {count} rows -> {target}", err=True)
+    for name, count, target in export_tables(read_only_engine(db_url), folder, fmt):
+        click.echo(f"{name}: {count} rows -> {target}", err=True)
 
+
+@main.command()
+@_db_option
+@click.option("--dry-run", is_flag=True, help="Only list the documents that would be removed.")
+@click.option("--all", "remove_all", is_flag=True, help="Remove them even when no document has a file left.")
+@click.option("--wait", is_flag=True, help="If an ingest holds the database, wait for it instead of refusing.")
+@click.pass_obj
+def prune(ctx: Context, db_url: str | None, dry_run: bool, remove_all: bool, wait: bool) -> None:
+    """Remove the documents whose files are all gone, each with all its rows, in one transaction each.
+
+    A document stays while any path it was recorded under exists; relative paths are read from the
+    current folder, as ingest stored them. When no document has a file left (often: prune run in
+    another folder than ingest) nothing is removed without --all (exit 2). Runs under the ingest
+    lock. Prints "removed: PATH" (with --dry-run "would remove: PATH") for each document.
+    """
+    import contextlib
+
+    from . import runs
+    from .query import recorded_paths, up_to_date_engine
+
+    reader = up_to_date_engine(db_url)  # a missing or older database is exit 3, and nothing is created
+    engine = reader if dry_run else db.make_engine(db_url)
+    lock: contextlib.AbstractContextManager[None] = contextlib.nullcontext() if dry_run else runs.run_lock(engine, wait=wait)
+    with lock:
+        recorded = recorded_paths(engine)
+        gone = {doc: paths for doc, paths in recorded.items() if not any(Path(p).exists() for p in paths)}
+        if gone and len(gone) == len(recorded) and not remove_all:
+            raise click.UsageError(
+                f"none of the {len(recorded)} documents has a file left, seen from {Path.cwd()}; run prune in "
+                "the folder ingest ran in, or pass --all to remove them all"
+            )
+        for document_id, paths in gone.items():
+            if not dry_run:
+                load.delete_document(engine, document_id)
+            click.echo(f"{'would remove' if dry_run else 'removed'}: {', '.join(paths)}")
+    if not ctx.quiet:
+        n = len(gone)
+        what = f"{n} document{'s' if n != 1 else ''} whose files are gone"
+        click.echo(f"protokoll: {'would remove' if dry_run else 'removed'} {what}" if n else
+                   "protokoll: every document has a file; nothing to remove", err=True)

@@ -1,8 +1,10 @@
 """SQLAlchemy tables, the engine factory and the schema migrations.
 
 The table and column names are a contract researchers write SQL against
-(docs/schema.md): add, never rename. Every schema change is a named
-migration recorded in ``schema_migrations``.
+(docs/schema.md): add, never rename. The tables here (and ``VIEWS``) describe
+today's schema for load and query; every change to it is also a new frozen
+migration in ``pipeline/migrations/`` (how: that package's docstring),
+recorded by name in ``schema_migrations``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from . import migrations
 from .errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -122,6 +125,17 @@ items = sa.Table(
     sa.Column("case_number", sa.String(80), index=True),
     sa.Column("page_start", sa.Integer),
     sa.Column("page_end", sa.Integer),
+    # added by 0013_outcome: what was decided (pipeline.types.OUTCOMES), the sentence it was read from
+    # with its offsets into that section's text, how sure, and how the chair found the result.
+    # outcome_section_id has no foreign key: items and sections would reference each other, a cycle
+    # SQLAlchemy cannot order; the section is deleted with its item anyway.
+    sa.Column("outcome", sa.String(20), index=True),
+    sa.Column("outcome_basis", sa.Text),
+    sa.Column("outcome_section_id", sa.Integer),
+    sa.Column("outcome_start", sa.Integer),
+    sa.Column("outcome_end", sa.Integer),
+    sa.Column("outcome_confidence", sa.Float),
+    sa.Column("vote_method", sa.String(12)),  # acklamation | votering
 )
 
 sections = sa.Table(
@@ -191,6 +205,9 @@ proposals = sa.Table(
     sa.Column("party", sa.String(10)),
     sa.Column("kind", sa.String(20), nullable=False),  # bifall | avslag | återremiss | bordläggning | ändring | tillägg | other
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("stance", sa.String(20)),  # added by 0013_outcome: pipeline.types.PROPOSAL_STANCES
+    sa.Column("target", sa.Text),  # added by 0013_outcome: what it supports or opposes
+    sa.Column("won", sa.Boolean),  # added by 0013_outcome: null when the protocol does not say
 )
 
 votes = sa.Table(
@@ -205,6 +222,7 @@ votes = sa.Table(
     sa.Column("avstar", sa.Integer),
     sa.Column("franvarande", sa.Integer),
     sa.Column("warning", sa.Text),
+    sa.Column("method", sa.String(12)),  # added by 0013_outcome: votering (an acklamation is items.vote_method)
 )
 
 vote_members = sa.Table(
@@ -233,7 +251,6 @@ def _stance_table(name: str) -> sa.Table:
 
 reservations = _stance_table("reservations")
 protocol_notes = _stance_table("protocol_notes")
-DECISION_TABLES = [proposals, votes, vote_members, reservations, protocol_notes]
 
 # added by 0011_recusals: jäv declarations, one row per person and item. ``item_id`` is the item the
 # jäv concerns; ``section_id`` the section it was read from, which for a declaration at the start of
@@ -250,6 +267,20 @@ recusals = sa.Table(
     sa.Column("for_item_number", sa.Integer),  # the § a declaration names; null when written in the item itself
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("page", sa.Integer),
+)
+
+# added by 0013_outcome: an item's decision cut into its numbered points, att-clauses or bullets.
+# start_char/end_char are offsets into the text of section_id, as for entities.
+decision_clauses = sa.Table(
+    "decision_clauses",
+    metadata,
+    _id(),
+    _fk("item_id", "items"),
+    _section_ref(),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start_char", sa.Integer),
+    sa.Column("end_char", sa.Integer),
 )
 
 # added by 0012_anatomy: what a document is made of besides its items, and what looks wrong in it.
@@ -324,59 +355,10 @@ runs = sa.Table(
     sa.Column("log_path", sa.Text),
 )
 
-V1_TABLES = [documents, pages, meetings, attendees, items, sections, entities, recipients]
-
-# Full-text search. SQLite: FTS5 tables over sections and item titles, kept in sync by
-# triggers; tokenizer unicode61 with remove_diacritics 0 so å, ä, ö stay letters of their
-# own; queries are turned into prefix queries (budget -> budget*). PostgreSQL: GIN
-# indexes on to_tsvector('swedish', ...); the swedish configuration stems, prefix too.
-SQLITE_FTS = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
-        heading, text, content='sections', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0')""",
-    """CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
-        title, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 0')""",
-    """CREATE TRIGGER IF NOT EXISTS sections_fts_insert AFTER INSERT ON sections BEGIN
-        INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS sections_fts_delete AFTER DELETE ON sections BEGIN
-        INSERT INTO sections_fts(sections_fts, rowid, heading, text)
-        VALUES ('delete', old.id, old.heading, old.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS sections_fts_update AFTER UPDATE ON sections BEGIN
-        INSERT INTO sections_fts(sections_fts, rowid, heading, text)
-        VALUES ('delete', old.id, old.heading, old.text);
-        INSERT INTO sections_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS items_fts_insert AFTER INSERT ON items BEGIN
-        INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title); END""",
-    """CREATE TRIGGER IF NOT EXISTS items_fts_delete AFTER DELETE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title); END""",
-    """CREATE TRIGGER IF NOT EXISTS items_fts_update AFTER UPDATE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title) VALUES ('delete', old.id, old.title);
-        INSERT INTO items_fts(rowid, title) VALUES (new.id, new.title); END""",
-    "INSERT INTO sections_fts(sections_fts) VALUES ('rebuild')",
-    "INSERT INTO items_fts(items_fts) VALUES ('rebuild')",
-]
-POSTGRES_FTS = [
-    """CREATE INDEX IF NOT EXISTS sections_search_idx ON sections
-        USING GIN (to_tsvector('swedish', coalesce(heading, '') || ' ' || text))""",
-    "CREATE INDEX IF NOT EXISTS items_search_idx ON items USING GIN (to_tsvector('swedish', coalesce(title, '')))",
-]
-
-# added by 0012_anatomy: the text of attachments, searched like the sections
-SQLITE_ATTACHMENT_FTS = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS attachments_fts USING fts5(
-        label, title, text, content='attachments', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0')""",
-    """CREATE TRIGGER IF NOT EXISTS attachments_fts_insert AFTER INSERT ON attachments BEGIN
-        INSERT INTO attachments_fts(rowid, label, title, text) VALUES (new.id, new.label, new.title, new.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS attachments_fts_delete AFTER DELETE ON attachments BEGIN
-        INSERT INTO attachments_fts(attachments_fts, rowid, label, title, text)
-        VALUES ('delete', old.id, old.label, old.title, old.text); END""",
-    """CREATE TRIGGER IF NOT EXISTS attachments_fts_update AFTER UPDATE ON attachments BEGIN
-        INSERT INTO attachments_fts(attachments_fts, rowid, label, title, text)
-        VALUES ('delete', old.id, old.label, old.title, old.text);
-        INSERT INTO attachments_fts(rowid, label, title, text) VALUES (new.id, new.label, new.title, new.text); END""",
-    "INSERT INTO attachments_fts(attachments_fts) VALUES ('rebuild')",
-]
+# Full-text search (migrations 0002_search and 0012_anatomy). SQLite: FTS5 tables over sections,
+# item titles and attachments, kept in sync by triggers; tokenizer unicode61 with remove_diacritics 0
+# so å, ä, ö stay letters of their own; queries are turned into prefix queries (budget -> budget*).
+# PostgreSQL: GIN indexes on to_tsvector('swedish', ...); the swedish configuration stems, prefix too.
 
 
 def attachment_tsvector(alias: str = "") -> str:
@@ -385,14 +367,13 @@ def attachment_tsvector(alias: str = "") -> str:
     return f"to_tsvector('swedish', coalesce({a}label, '') || ' ' || coalesce({a}title, '') || ' ' || {a}text)"
 
 
-POSTGRES_ATTACHMENT_FTS = [
-    f"CREATE INDEX IF NOT EXISTS attachments_search_idx ON attachments USING GIN ({attachment_tsvector()})"
-]
-
+# The views as the last migration that (re)created each left them (0009_people, 0011_recusals, 0013_outcome).
+# A new view text is a new migration that drops and creates the view; tests/test_database.py
+# checks that a fresh database has exactly these.
 VIEWS = {
     "decisions": """
         SELECT m.meeting_date, m.organisation, m.body, i.number, i.title, i.case_number,
-               s.text AS decision, i.id AS item_id, d.path
+               s.text AS decision, i.id AS item_id, d.path, i.outcome
         FROM sections s
         JOIN items i ON i.id = s.item_id
         JOIN meetings m ON m.id = i.meeting_id
@@ -428,112 +409,41 @@ VIEWS = {
         FROM recipients r
         JOIN items i ON i.id = r.item_id
         JOIN meetings m ON m.id = i.meeting_id""",
-}
-
-
-def _initial(conn: Connection) -> None:
-    metadata.create_all(conn, tables=V1_TABLES)
-
-
-def _search(conn: Connection) -> None:
-    for statement in SQLITE_FTS if conn.dialect.name == "sqlite" else POSTGRES_FTS:
-        conn.exec_driver_sql(statement)
-
-
-def _views(conn: Connection) -> None:
-    for name, body in VIEWS.items():
-        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
-
-
-def _decisions(conn: Connection) -> None:
-    metadata.create_all(conn, tables=DECISION_TABLES)
-    _views(conn)
-
-
-def _add_missing_columns(conn: Connection, table: sa.Table, names: list[str]) -> None:
-    """ALTER TABLE ADD COLUMN for the columns of ``table`` the database lacks (a fresh one has them)."""
-    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
-    for name in names:
-        if name not in have:
-            column = table.c[name]
-            conn.exec_driver_sql(
-                f"ALTER TABLE {table.name} ADD COLUMN {name} {column.type.compile(dialect=conn.dialect)}"
-            )
-
-
-def _runs(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[runs])
-    _add_missing_columns(conn, documents, ["run_id"])
-
-
-def _paths(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[document_paths])
-    conn.exec_driver_sql(
-        "INSERT INTO document_paths (document_id, path, size, file_mtime, seen_at, run_id) "
-        "SELECT id, path, size, NULL, ingested_at, run_id FROM documents "
-        "WHERE path NOT IN (SELECT path FROM document_paths)"
-    )
-
-
-def _ocr(conn: Connection) -> None:
-    _add_missing_columns(conn, pages, ["ocr", "text_quality"])
-
-
-def _cover(conn: Connection) -> None:
-    _add_missing_columns(conn, meetings, ["justering_date", "anslag_up", "anslag_down"])
-    _add_missing_columns(conn, attendees, ["presence"])
-
-
-def _people(conn: Connection) -> None:
-    _add_missing_columns(conn, attendees, ["name_norm"])
-    _add_missing_columns(conn, entities, ["norm"])
-    _views(conn)
-
-
-def _cover_entities(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[cover_entities])
-
-
-# Created by 0011_recusals, not with ``VIEWS``: the earlier migrations that (re)create those run on
-# databases that have no ``recusals`` table yet, and PostgreSQL refuses a view of a missing table.
-RECUSAL_VIEWS = {
     "recusals_by_item": """
         SELECT m.meeting_date, m.body, i.number, i.title, i.case_number, r.person, r.party, r.reason,
                r.page, r.item_id
         FROM recusals r
         JOIN items i ON i.id = r.item_id
         JOIN meetings m ON m.id = i.meeting_id""",
+    "party_votes": """
+        SELECT m.meeting_date, m.body, i.number, i.title, v.question, vm.party,
+               SUM(CASE WHEN vm.vote = 'ja' THEN 1 ELSE 0 END) AS ja,
+               SUM(CASE WHEN vm.vote = 'nej' THEN 1 ELSE 0 END) AS nej,
+               SUM(CASE WHEN vm.vote = 'avstår' THEN 1 ELSE 0 END) AS avstar,
+               SUM(CASE WHEN vm.vote = 'frånvarande' THEN 1 ELSE 0 END) AS franvarande,
+               v.id AS vote_id, i.id AS item_id
+        FROM vote_members vm
+        JOIN votes v ON v.id = vm.vote_id
+        JOIN items i ON i.id = v.item_id
+        JOIN meetings m ON m.id = i.meeting_id
+        GROUP BY m.meeting_date, m.body, i.number, i.title, v.question, vm.party, v.id, i.id""",
+    "contested_items": """
+        SELECT m.meeting_date, m.organisation, m.body, i.number, i.title, i.case_number, i.outcome,
+               c.proposals, c.votes, c.reservations, i.id AS item_id
+        FROM (SELECT i.id AS item_id,
+                     (SELECT COUNT(DISTINCT COALESCE(p.stance, p.kind) || ':' || COALESCE(p.target, ''))
+                      FROM proposals p WHERE p.item_id = i.id) AS proposals,
+                     (SELECT COUNT(*) FROM votes v WHERE v.item_id = i.id) AS votes,
+                     (SELECT COUNT(*) FROM reservations r WHERE r.item_id = i.id) AS reservations
+              FROM items i) c
+        JOIN items i ON i.id = c.item_id
+        JOIN meetings m ON m.id = i.meeting_id
+        WHERE c.votes > 0 OR c.reservations > 0 OR c.proposals > 1""",
 }
 
 
-def _recusals(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[recusals])
-    for name, body in RECUSAL_VIEWS.items():
-        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE VIEW {name} AS {body}")
-
-
-def _anatomy(conn: Connection) -> None:
-    metadata.create_all(conn, tables=ANATOMY_TABLES)
-    for statement in SQLITE_ATTACHMENT_FTS if conn.dialect.name == "sqlite" else POSTGRES_ATTACHMENT_FTS:
-        conn.exec_driver_sql(statement)
-
-
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_initial", _initial),
-    ("0002_search", _search),
-    ("0003_views", _views),
-    ("0004_decisions", _decisions),
-    ("0005_runs", _runs),
-    ("0006_paths", _paths),
-    ("0007_ocr", _ocr),
-    ("0008_cover", _cover),
-    ("0009_people", _people),
-    ("0010_cover_entities", _cover_entities),
-    ("0011_recusals", _recusals),
-    ("0012_anatomy", _anatomy),
-]
+# (name, migration) in order; the statements are frozen in pipeline/migrations/m0001_initial.py ...
+MIGRATIONS: list[tuple[str, migrations.Migration]] = [(m.name, m) for m in migrations.MIGRATIONS]
 
 
 def pending_migrations(engine: Engine) -> list[str]:
@@ -620,23 +530,28 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def migrate(engine: Engine) -> list[str]:
+def migrate(engine: Engine, upto: str | None = None) -> list[str]:
     """Apply the migrations this database lacks, in one locked transaction; returns their names.
 
+    ``upto`` stops after that migration (tests build a database of an older version this way).
     Safe when several processes start at once: SQLite takes the write lock first,
     PostgreSQL an advisory lock, and the list of applied migrations is read under it.
     """
+    names = [name for name, _ in MIGRATIONS]
+    if upto is not None and upto not in names:
+        raise ValueError(f"no migration {upto!r}; known: {', '.join(names)}")
+    wanted = MIGRATIONS[: names.index(upto) + 1] if upto else MIGRATIONS
     try:
         with write_transaction(engine) as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(8091)")
-            schema_migrations.create(conn, checkfirst=True)
+            conn.exec_driver_sql(migrations.schema_migrations_ddl(conn.dialect.name))
             done = {row[0] for row in conn.execute(sa.select(schema_migrations.c.name))}
             applied = []
-            for name, step in MIGRATIONS:
+            for name, migration in wanted:
                 if name in done:
                     continue
-                step(conn)
+                migration.apply(conn)
                 conn.execute(sa.insert(schema_migrations).values(name=name, applied_at=now()))
                 log.info("applied migration %s", name)
                 applied.append(name)

@@ -82,6 +82,12 @@ def load_gold(path: Path, shared: Path) -> list[tuple[dict[str, Any], str]]:
     return out
 
 
+def gold_splits(path: Path) -> list[str]:
+    """The split names the gold file's passages carry (``dev``, ``blind``, ...), sorted: what ``--split`` accepts."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return sorted({str(r["split"]) for r in records if "split" in r})
+
+
 def _overlaps(s: int, e: int, ranges: list[list[int]]) -> bool:
     return any(s < b and a < e for a, b in ranges)
 

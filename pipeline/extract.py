@@ -23,7 +23,9 @@ import io
 import itertools
 import logging
 import math
+import os
 import re
+import stat
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Generator
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .errors import BadDocumentError
 from .types import ExtractedDocument, Page, PageSpan, Word
 
@@ -63,17 +66,30 @@ class Line:
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """How to read PDFs: the text backend, and OCR for pages without a usable text layer."""
+    """How to read PDFs: the text backend, OCR for pages without a usable text layer, and the
+    limits that fail a crafted or absurd file before it takes the machine's memory (``limits.py``).
+
+    The default limits are far beyond any protocol: a 500-page protocol inflates to about
+    5 MB of content, an A3 page is 0.125 m², and an A3 page at 300 dpi is 17 megapixels.
+    """
 
     extractor: str = "pdfium"  # same items, sections and entities as pdfplumber, 3x faster (tests/test_extractors.py)
     ocr: bool = True  # OCR pages without (or with a garbage) text layer, when Tesseract is installed
     ocr_dpi: int = 300
+    max_pages: int = 5000
+    max_stream_mb: int = 256  # one stream (a page's content, an image, a font) inflated
+    max_content_mb: int = 1024  # all streams but images, inflated, together
+    max_page_area: float = 5.0  # square metres (A0 is 1 m²)
+    max_render_mpx: int = 40  # pixels of one page rendered for OCR; a larger page is rendered at a lower dpi
 
     def __post_init__(self) -> None:
         if self.extractor not in EXTRACTORS:
             raise ValueError(f"unknown extractor {self.extractor!r}; choose one of {', '.join(EXTRACTORS)}")
         if not 72 <= self.ocr_dpi <= 600:
             raise ValueError("ocr_dpi must be between 72 and 600")
+        for name in ("max_pages", "max_stream_mb", "max_content_mb", "max_page_area", "max_render_mpx"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
 
 
 EXTRACTORS = ("pdfplumber", "pdfium")
@@ -88,6 +104,7 @@ def extract(
     """
     path = Path(path)
     shown = display_path or str(path)
+    _check_regular(path, shown)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -104,16 +121,55 @@ def extract_data(
     if text_file:
         return _from_text(data, shown, sha)
     _check_pdf_bytes(data, shown)
+    _check_streams(data, shown, options)
     return _from_pdf(data, shown, sha, options)
 
 
 def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes: the identity of a document in the database."""
+    """The sha256 of a file's bytes: the identity of a document in the database.
+
+    Raises ``BadDocumentError`` for a FIFO, a device or a folder (see ``_check_regular``).
+    """
+    _check_regular(Path(path), str(path))
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_regular(path: Path, shown: str) -> None:
+    """Refuse anything but a regular file (a symlink counts as what it points to) before opening it.
+
+    Reading a FIFO blocks until a writer comes, and ``/dev/zero`` never ends: either hangs
+    the run. ``stat`` tells without opening.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise BadDocumentError(shown, f"cannot read file: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in FILE_KINDS if test(mode)), "not a regular file")
+    raise BadDocumentError(shown, f"not a regular file: {kind}", "name the PDF file itself")
+
+
+def _check_streams(data: bytes, shown: str, options: ExtractOptions) -> None:
+    """Fail a file whose streams inflate beyond the limits, before a PDF library inflates them whole."""
+    found = limits.check_streams(data, options.max_stream_mb, options.max_content_mb)
+    if found is None:
+        return
+    if found.total:
+        raise BadDocumentError(shown, f"its streams together inflate beyond {found.limit_mb} MiB",
+                               "raise --max-content-mb")
+    page = None if found.structural or found.objnum is None else limits.page_of_stream(data, found.objnum)
+    what = (f"content stream of page {page}" if page else "object stream" if found.structural
+            else "stream" if found.objnum is None else f"stream object {found.objnum}")
+    raise BadDocumentError(shown, f"{what} inflates beyond {found.limit_mb} MiB", "raise --max-stream-mb")
 
 
 def _check_pdf_bytes(data: bytes, shown: str) -> None:
@@ -139,6 +195,16 @@ class _PageText:
     words: list[Word]
     chars: int
     image_share: Callable[[], float]
+    total: int  # pages in the document
+
+
+PROGRESS_PAGES = 200  # a long document logs its progress every this many pages
+
+
+def _check_page_count(count: int, shown: str, max_pages: int) -> None:
+    """Fail a document with more pages than ``max_pages`` before reading any of them."""
+    if count > max_pages:
+        raise BadDocumentError(shown, f"{count:,} pages, more than the limit of {max_pages:,}", "raise --max-pages")
 
 
 ENCRYPTED = ("encrypted PDF, no password given", "try qpdf --decrypt in.pdf out.pdf")
@@ -165,12 +231,18 @@ def _open_pdf(data: bytes, shown: str) -> Any:
         raise BadDocumentError(shown, f"damaged PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from exc
 
 
-def _pages_pdfplumber(data: bytes, shown: str) -> Generator[_PageText, None, None]:
+def _pages_pdfplumber(data: bytes, shown: str, max_pages: int) -> Generator[_PageText, None, None]:
     """Pages read by pdfplumber, one at a time, each closed when the next is asked for."""
-    from . import textlayer
+    from . import pdfium_backend, textlayer
 
+    quick = pdfium_backend.page_count(data)  # pdfplumber builds all pages first: 80 s for 100,000 pages
+    if quick is not None:
+        _check_page_count(quick, shown, max_pages)
     pdf = _open_pdf(data, shown)
+    share = _sharer()
     try:
+        total = len(pdf.pages)
+        _check_page_count(total, shown, max_pages)
         for number, pdf_page in enumerate(pdf.pages, start=1):
             try:
                 try:
@@ -178,18 +250,33 @@ def _pages_pdfplumber(data: bytes, shown: str) -> Generator[_PageText, None, Non
                     for item in raw:
                         for c in item["chars"]:
                             c["bold"] = "bold" in (c.get("fontname") or "").lower()
-                    lines, words, chars = _lines_of(raw)
+                    lines, words, chars = _lines_of(raw, share)
                 except Exception as exc:
                     raise _damaged_page(shown, number, exc) from exc
                 yield _PageText(float(pdf_page.width), float(pdf_page.height), lines, words, chars,
-                                functools.partial(textlayer.image_share, pdf_page))
+                                functools.partial(textlayer.image_share, pdf_page), total)
             finally:
                 pdf_page.close()  # releases the page's cached objects
+                _release_contents(pdf, pdf_page)
     finally:
         pdf.close()
 
 
-def _pages_pdfium(data: bytes, shown: str) -> Generator[_PageText, None, None]:
+def _release_contents(pdf: Any, pdf_page: Any) -> None:
+    """Let go of a page's decoded content streams once the page is read.
+
+    pdfminer keeps them, inflated, on the page and in the document's object cache for
+    as long as the document is open, and pdfplumber's ``Page.close`` leaves them: on a
+    long document the memory would grow with every page read.
+    """
+    cache = getattr(pdf.doc, "_cached_objs", None)
+    for stream in pdf_page.page_obj.contents:
+        if cache is not None:
+            cache.pop(getattr(stream, "objid", None), None)
+    pdf_page.page_obj.contents = []
+
+
+def _pages_pdfium(data: bytes, shown: str, max_pages: int) -> Generator[_PageText, None, None]:
     """Pages read by PDFium (``pdfium_backend``), one at a time, each closed when the next is asked for."""
     from . import pdfium_backend
 
@@ -200,21 +287,24 @@ def _pages_pdfium(data: bytes, shown: str) -> Generator[_PageText, None, None]:
             raise BadDocumentError(shown, *ENCRYPTED) from exc
         raise BadDocumentError(shown, f"damaged PDF: PdfiumError: {exc}") from exc
     try:
+        total = len(pdf)
+        _check_page_count(total, shown, max_pages)
+        share = _sharer()
         pages = pdfium_backend.iter_pages(pdf)
         for number in itertools.count(1):
             try:
                 raw = next(pages, None)
                 if raw is None:
                     break
-                lines, words, chars = _lines_of(raw.lines)
+                lines, words, chars = _lines_of(raw.lines, share)
             except Exception as exc:
                 raise _damaged_page(shown, number, exc) from exc
-            yield _PageText(raw.width, raw.height, lines, words, chars, raw.image_share)
+            yield _PageText(raw.width, raw.height, lines, words, chars, raw.image_share, total)
     finally:
         pdf.close()
 
 
-BACKENDS: dict[str, Callable[[bytes, str], Generator[_PageText, None, None]]] = {
+BACKENDS: dict[str, Callable[[bytes, str, int], Generator[_PageText, None, None]]] = {
     "pdfplumber": _pages_pdfplumber,
     "pdfium": _pages_pdfium,
 }
@@ -230,8 +320,12 @@ def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> Ext
     use_ocr = options.ocr and ocr.ocr_available()
     page_lines: list[list[Line]] = []
     pages: list[Page] = []
-    with contextlib.closing(BACKENDS[options.extractor](data, shown)) as reads:  # closes the PDF on errors too
+    reads = BACKENDS[options.extractor](data, shown, options.max_pages)
+    with contextlib.closing(reads):  # closes the PDF on errors too
         for number, read in enumerate(reads, start=1):
+            _check_page_area(read, number, shown, options.max_page_area)
+            if number % PROGRESS_PAGES == 0:
+                log.info("extract: page %d/%d of %s", number, read.total, shown)
             lines, words, chars = read.lines, read.words, read.chars
             if any(CONTROL_RE.search(ln.text) for ln in lines):  # NULs and other controls some text layers carry
                 lines = [Line(CONTROL_RE.sub("", ln.text), ln.top, ln.bottom, ln.x0, ln.bold) for ln in lines]
@@ -245,7 +339,8 @@ def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> Ext
                     quality=quality.verdict if chars >= MIN_TEXT_CHARS else "none",
                 )
                 if use_ocr and (textlayer.needs_ocr(text, read.image_share()) or quality.doubtful):
-                    found = ocr.ocr_page(data, number - 1, dpi=options.ocr_dpi)
+                    found = ocr.ocr_page(data, number - 1, dpi=options.ocr_dpi,
+                                         max_pixels=options.max_render_mpx * 1_000_000)
                     if not quality.doubtful or textlayer.prefer_ocr(text, ocr.lines_text(found)):
                         lines = [Line(o.text, o.top, o.bottom, o.x0, False) for o in found]
                         words = [Word(w.text, round(w.x0, 2), round(w.top, 2), round(w.x1, 2), round(w.bottom, 2))
@@ -256,6 +351,8 @@ def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> Ext
                 if not page.ocr and quality.verdict == "repairable":
                     lines = [Line(textlayer.repair_ligatures(ln.text), ln.top, ln.bottom, ln.x0, ln.bold) for ln in lines]
                     words = [Word(textlayer.repair_ligatures(w.text), w.x0, w.top, w.x1, w.bottom) for w in words]
+            except ocr.RenderLimitError as exc:
+                raise BadDocumentError(shown, exc.reason, exc.hint, page=number) from exc
             except ocr.OcrError as exc:
                 raise BadDocumentError(shown, f"OCR failed: {exc.reason}", exc.hint, page=number) from exc
             except Exception as exc:
@@ -279,12 +376,43 @@ def _from_pdf(data: bytes, shown: str, sha: str, options: ExtractOptions) -> Ext
     )
 
 
-def _lines_of(raw: list[dict[str, Any]]) -> tuple[list[Line], list[Word], int]:
+POINTS_PER_METRE = 72 / 0.0254
+
+
+def _check_page_area(read: _PageText, number: int, shown: str, max_area: float) -> None:
+    """Fail a page larger than ``max_area`` square metres: no protocol is printed on one, and OCR
+    would have to render it (a 200-inch page at 300 dpi is 3.6 billion pixels)."""
+    width, height = read.width / POINTS_PER_METRE, read.height / POINTS_PER_METRE
+    if width * height > max_area:
+        raise BadDocumentError(
+            shown, f"page is {width:.2f} × {height:.2f} m ({width * height:.1f} m²), larger than the limit of {max_area:g} m²",
+            "raise --max-page-area", page=number)
+
+
+def _sharer() -> Callable[[Any], Any]:
+    """A function giving one object per distinct value, for the words of one document.
+
+    A document keeps every word with its box (``Page.words``): on a 2,000-page
+    protocol 1.5 million words, most of whose texts ("och", "§") and coordinates
+    (the line's top and bottom) repeat. Sharing them halves what the words take.
+    Zero is left alone: 0.0 and -0.0 are equal as keys but not written alike.
+    """
+    pool: dict[Any, Any] = {}
+
+    def share(value: Any) -> Any:
+        return pool.setdefault(value, value) if value else value
+
+    return share
+
+
+def _lines_of(raw: list[dict[str, Any]], share: Callable[[Any], Any] = lambda v: v
+              ) -> tuple[list[Line], list[Word], int]:
     """Text lines in pdfplumber's ``extract_text_lines`` shape -> lines, words with boxes, count of non-blank chars.
 
     A char dict has ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size`` and ``bold``.
     pdfplumber lists a char once per letter of its text (a ``(cid:NN)`` glyph or
-    a ligature several times); it is counted, and put into a word, once.
+    a ligature several times); it is counted, and put into a word, once. ``share``
+    (``_sharer``) lets the words of a document share equal texts and coordinates.
     """
     lines: list[Line] = []
     words: list[Word] = []
@@ -297,7 +425,7 @@ def _lines_of(raw: list[dict[str, Any]]) -> tuple[list[Line], list[Word], int]:
         if not text:
             continue
         bold = sum(bool(c["bold"]) for c in visible) > len(visible) / 2
-        line_words = _words_of(chars)
+        line_words = _words_of(chars, share)
         text = _mark_columns(text, line_words)
         lines.append(Line(text, float(item["top"]), float(item["bottom"]), float(item["x0"]), bold))
         words.extend(line_words)
@@ -337,7 +465,7 @@ def _distinct(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _words_of(chars: list[dict[str, Any]]) -> list[Word]:
+def _words_of(chars: list[dict[str, Any]], share: Callable[[Any], Any] = lambda v: v) -> list[Word]:
     """Split a line's characters into words at spaces and at visible gaps."""
     words: list[Word] = []
     current: list[dict[str, Any]] = []
@@ -345,8 +473,9 @@ def _words_of(chars: list[dict[str, Any]]) -> list[Word]:
     def flush() -> None:
         if current:
             text = "".join(c["text"] for c in current).translate(PUA_BULLETS)
-            words.append(Word(text, round(current[0]["x0"], 2), round(min(c["top"] for c in current), 2),
-                              round(current[-1]["x1"], 2), round(max(c["bottom"] for c in current), 2)))
+            words.append(Word(share(text), share(round(current[0]["x0"], 2)),
+                              share(round(min(c["top"] for c in current), 2)),
+                              share(round(current[-1]["x1"], 2)), share(round(max(c["bottom"] for c in current), 2))))
             current.clear()
 
     for c in chars:

@@ -3,6 +3,17 @@
 Also the stage store: every stage writes its output for a document as JSON
 under ``data/processed/<stage>/``, so a later stage can be re-run alone. Any
 error in a document becomes a ``Failure`` that is recorded and the batch goes on.
+
+Documents are extracted, segmented and tagged in worker processes, also with
+``--jobs 1``: a file that kills its process (out of memory, a crash inside a
+PDF library) then kills a worker, not the run; it is tried once more on its
+own and then recorded as failed. This process is the one writer. Workers get
+their configuration as a ``WorkerConfig`` and die with this process (Linux
+parent-death signal plus a parent check), so no kill leaves them running.
+
+Paths are stored absolute (``Task.key``), so a later run, ``retry-failed`` or
+``status`` means the same file from any working directory; messages show the
+path as given (``Task.shown``).
 """
 
 from __future__ import annotations
@@ -11,6 +22,9 @@ import hashlib
 import json
 import logging
 import os
+import signal
+import stat
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +33,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from . import load
+from . import load, runs
+from .decide import decide
 from .errors import BadDocumentError, ProtokollError, StageInputError
 from .extract import ExtractOptions, extract, extract_data, file_sha256
 from .segment import segment
@@ -29,6 +44,16 @@ from .types import ExtractedDocument, Failure, Protocol, StageOutput, stage_outp
 log = logging.getLogger(__name__)
 
 INPUT_SUFFIXES = (".pdf",)
+OUTCOMES = ("inserted", "replaced", "unchanged", "skipped", "failed")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+class StageWriteError(ProtokollError):
+    """A stage output file cannot be written (the run cannot go on)."""
+
+
+class ModelError(ProtokollError):
+    """The tagging model cannot be loaded (the run cannot go on)."""
 
 
 @dataclass
@@ -43,10 +68,16 @@ class StageStore:
 
     def write(self, stage: str, output: StageOutput) -> Path:
         target = self.path_for(stage, output.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(output.to_dict(), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, target)  # never a half-written stage file
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(output.to_dict(), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, target)  # never a half-written stage file
+        except OSError as exc:
+            raise StageWriteError(
+                f"cannot write the stage file {target}: {exc.strerror} "
+                "(choose a writable --processed folder, or pass --no-stage-files)"
+            ) from exc
         return target
 
     def files(self, stage: str) -> list[Path]:
@@ -62,7 +93,7 @@ def read_stage_file(path: Path) -> StageOutput:
 
 
 def display_path(path: Path) -> str:
-    """The path as stored in ``documents.path``: relative to the working directory when inside it."""
+    """The path for messages: relative to the working directory when inside it."""
     resolved = path.resolve()
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
@@ -70,18 +101,33 @@ def display_path(path: Path) -> str:
         return resolved.as_posix()
 
 
+def stored_path(path: Path) -> str:
+    """The path as stored in ``documents.path`` and ``document_paths``: absolute, symlinks kept as named."""
+    return Path(os.path.abspath(path)).as_posix()
+
+
 def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly (PDF or text) plus every PDF under the folders named, sorted, no duplicates."""
+    """Files named directly (PDF or text) plus every PDF under the folders named, sorted, no duplicates.
+
+    Entries that are no regular file (a FIFO, a device, a dangling link) and
+    folders that cannot be listed are kept in the list: ``plan`` reports them as
+    failed instead of opening them or leaving them out silently.
+    """
     found: dict[Path, None] = {}
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES:
-                    found[f] = None
-        else:
-            found[p] = None
+        for f in _walk(p) if p.is_dir() else [p]:
+            found[f] = None
     return list(found)
+
+
+def _walk(top: Path) -> list[Path]:
+    unreadable: list[Path] = []
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(top, onerror=lambda exc: unreadable.append(Path(exc.filename))):
+        dirs.sort()
+        files += [Path(folder, n) for n in names if n.lower().endswith(INPUT_SUFFIXES)]
+    return sorted(files + unreadable)
 
 
 def failure_of(path: str, exc: Exception, stage: str, sha: str = "", size: int = 0) -> Failure:
@@ -95,11 +141,26 @@ def failure_of(path: str, exc: Exception, stage: str, sha: str = "", size: int =
     return Failure(path=path, sha256=sha, size=size, stage=stage, error=reason)
 
 
+def _path_hash(kind: str, path: str) -> str:
+    """A stand-in content hash for something with no content to hash (a FIFO, a folder)."""
+    return hashlib.sha256(f"{kind}:{path}".encode()).hexdigest()
+
+
 def _identity(path: Path) -> tuple[str, int]:
+    """(sha256, size) of a regular file; never opens anything else (a FIFO would block, /dev/zero never end)."""
     try:
-        return file_sha256(path), path.stat().st_size
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            return file_sha256(path), st.st_size
     except OSError:
-        return hashlib.sha256(str(path).encode()).hexdigest(), 0
+        pass
+    return _path_hash("path", str(path)), 0
+
+
+def _crashed(stage: str, shown: str, exc: Exception) -> None:
+    """A bug, not a bad document: the traceback goes to the run log (stderr gets the failure line only)."""
+    log.error("%s: internal error in %s: %s: %s", shown, stage, type(exc).__name__, exc, exc_info=exc,
+              extra={"stderr": False, "path": shown})
 
 
 def run_extract(path: Path, shown: str, options: ExtractOptions | None = None) -> ExtractedDocument | Failure:
@@ -108,7 +169,7 @@ def run_extract(path: Path, shown: str, options: ExtractOptions | None = None) -
         return extract(path, display_path=shown, options=options)
     except Exception as exc:
         if not isinstance(exc, BadDocumentError):
-            log.debug("extract crashed on %s", shown, exc_info=True)
+            _crashed("extract", shown, exc)
         sha, size = _identity(path)
         return failure_of(shown, exc, "extract", sha, size)
 
@@ -120,8 +181,14 @@ def run_segment(doc: ExtractedDocument | Failure) -> Protocol | Failure:
     try:
         return segment(doc)
     except Exception as exc:
-        log.debug("segment crashed on %s", doc.path, exc_info=True)
+        if not isinstance(exc, BadDocumentError):
+            _crashed("segment", doc.path, exc)
         return failure_of(doc.path, exc, "segment", doc.sha256, doc.size)
+
+
+def run_decide(doc: Protocol | Failure) -> Protocol | Failure:
+    """Stage 3 for one document; a Failure passes through. Never fails a document (``decide_failed`` warning)."""
+    return doc if isinstance(doc, Failure) else decide(doc)
 
 
 def run_tag(doc: Protocol | Failure, nlp: Any) -> Protocol | Failure:
@@ -131,13 +198,17 @@ def run_tag(doc: Protocol | Failure, nlp: Any) -> Protocol | Failure:
     try:
         return tag_protocol(doc, nlp)
     except Exception as exc:
-        log.debug("tag crashed on %s", doc.path, exc_info=True)
+        if not isinstance(exc, BadDocumentError):
+            _crashed("tag", doc.path, exc)
         return failure_of(doc.path, exc, "tag", doc.sha256, doc.size)
 
 
 @dataclass
 class Summary:
-    """What a run did, by outcome, and the failures with their reasons."""
+    """What a run did, by outcome, and the failures with their reasons.
+
+    ``skipped`` (left out by ``--since``) is not ``unchanged`` (already imported).
+    """
 
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
@@ -147,90 +218,210 @@ class Summary:
         return self.counts["failed"]
 
     def line(self) -> str:
-        parts = [f"{self.counts[k]} {k}" for k in ("inserted", "replaced", "unchanged", "failed") if self.counts[k]]
+        parts = [f"{self.counts[k]} {k}" for k in OUTCOMES if self.counts[k]]
         total = sum(self.counts.values())
         return f"{total} document(s): " + (", ".join(parts) if parts else "nothing to do")
 
 
 @dataclass
 class Task:
-    """A file to process, with what is known of it before opening it."""
+    """A file to process: the path, as stored (absolute) and as shown (as given), and its size and mtime."""
 
     path: Path
+    key: str
     shown: str
-    size: int
-    mtime: float
+    size: int = 0
+    mtime: float = 0.0
 
 
-def plan(
-    paths: list[Path], engine: Engine, force: bool = False, since: float | None = None
-) -> tuple[list[Task], list[Path]]:
-    """Split the inputs into files to process and files already recorded.
+@dataclass
+class Settled:
+    """A file decided without processing it.
 
-    A file whose path, size and modification time match a recorded document is
-    skipped without being read; otherwise its content hash decides: content
-    already imported, or the same broken file that failed before, is skipped
-    (``protokoll retry-failed`` tries failures again). ``since`` (a timestamp)
-    leaves out files not modified since then.
+    ``outcome`` is 'unchanged', 'skipped' or 'failed'; ``failure`` is a new one to
+    record (``new``) or the recorded one to report again; ``document_id`` is a
+    recorded document whose content this path now holds (the path is recorded).
     """
-    todo: list[Task] = []
-    skipped: list[Path] = []
-    known = {} if force else load.imported_files(engine)
+
+    task: Task
+    outcome: str
+    failure: Failure | None = None
+    new: bool = False
+    document_id: int | None = None
+
+
+@dataclass
+class Plan:
+    """Files to process, files decided without processing, and folder failures that no longer apply."""
+
+    todo: list[Task] = field(default_factory=list)
+    settled: list[Settled] = field(default_factory=list)
+    readable_again: list[int] = field(default_factory=list)
+
+
+def plan(paths: list[Path], engine: Engine, force: bool = False, since: float | None = None) -> Plan:
+    """Split the inputs into files to process and files decided without processing them.
+
+    A file whose path, size and modification time match its record is not read:
+    'unchanged' when it was imported, 'failed' again when it failed (``protokoll
+    retry-failed`` or ``--force`` tries it again). Otherwise its content hash
+    decides: content already imported is 'unchanged' (its path is recorded), the
+    same broken bytes at the same path are 'failed' again. ``since`` (a
+    timestamp) leaves out files not modified since then ('skipped'). Anything
+    that is no regular file, and a folder that cannot be listed, is a new
+    failure, decided without opening it.
+    """
+    out = Plan()
+    known = {} if force else load.known_paths(engine)
+    out.readable_again = [k.document_id for path, k in known.items() if k.stage == "find" and _listable(path)]
     for path in paths:
-        shown = display_path(path)
+        decided = _decide(Task(path, stored_path(path), path.as_posix()), engine, known, force, since)
+        if isinstance(decided, Settled):
+            out.settled.append(decided)
+        else:
+            out.todo.append(decided)
+    return out
+
+
+def _decide(
+    task: Task, engine: Engine, known: dict[str, load.KnownPath], force: bool, since: float | None
+) -> Task | Settled:
+    try:
+        st = os.stat(task.path)
+    except OSError:
+        return task  # extract reports why it cannot be read
+    if not stat.S_ISREG(st.st_mode):
+        return Settled(task, "failed", _not_a_file(task, st.st_mode), new=True)
+    task.size, task.mtime = st.st_size, st.st_mtime
+    if since is not None and st.st_mtime < since:
+        return Settled(task, "skipped")
+    if force:
+        return task
+    seen = known.get(task.key)
+    if seen is not None and (seen.size, seen.mtime) == (st.st_size, st.st_mtime):
+        return _as_before(task, seen, None)
+    try:
+        content = load.known_content(engine, file_sha256(task.path))
+    except OSError:
+        return task
+    if content is None:
+        return task
+    document_id, status = content
+    if status == "ok":
+        return Settled(task, "unchanged", document_id=document_id)
+    if seen is not None and seen.document_id == document_id:
+        return _as_before(task, seen, document_id)
+    return task  # the same broken bytes under a new name: tried, and recorded for this path
+
+
+def _listable(path: str) -> bool:
+    try:
+        with os.scandir(path):
+            return True
+    except OSError:
+        return False
+
+
+def _as_before(task: Task, seen: load.KnownPath, document_id: int | None) -> Settled:
+    if seen.status == "ok":
+        return Settled(task, "unchanged", document_id=document_id)
+    failure = Failure(task.key, "", task.size, seen.stage or "extract",
+                      f"{seen.error} (failed before, unchanged; 'protokoll retry-failed' tries it again)")
+    return Settled(task, "failed", failure, document_id=document_id)
+
+
+def _not_a_file(task: Task, mode: int) -> Failure:
+    if stat.S_ISDIR(mode):
         try:
-            stat = path.stat()
-        except OSError:
-            todo.append(Task(path, shown, 0, 0.0))  # extract will report why it cannot be read
-            continue
-        if since is not None and stat.st_mtime < since:
-            skipped.append(path)
-            continue
-        if not force:
-            if known.get(shown) == (stat.st_size, stat.st_mtime):
-                skipped.append(path)
-                continue
-            sha, _size = _identity(path)
-            if load.recorded(engine, sha, shown):
-                skipped.append(path)
-                continue
-        todo.append(Task(path, shown, stat.st_size, stat.st_mtime))
-    return todo, skipped
+            with os.scandir(task.path):
+                reason = "cannot read folder"
+        except OSError as exc:
+            reason = f"cannot read folder: {exc.strerror}"
+        return Failure(task.key, _path_hash("folder", task.key), 0, "find",
+                       f"{reason} (its files were not imported; make it readable and run again)")
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
+    return Failure(task.key, _path_hash("special", task.key), 0, "extract",
+                   f"not a regular file ({kind}), not opened (name a PDF file)")
 
 
-_WORKER_NLP: Any = None
-_WORKER_MODEL: str | None = None
-_WORKER_STORE: StageStore | None = None
-_WORKER_OPTIONS: ExtractOptions | None = None
+@dataclass(frozen=True)
+class WorkerConfig:
+    """Everything a worker process needs, passed explicitly to the pool initializer and each task."""
+
+    model: str | None = None
+    store_root: str | None = None
+    options: ExtractOptions | None = None
+    parent_pid: int = 0
+    log_level: int = logging.WARNING
+    log_path: str | None = None
+    log_json: bool = False
 
 
-def _init_worker(model: str | None, store_root: str | None, options: ExtractOptions | None) -> None:
-    global _WORKER_MODEL, _WORKER_STORE, _WORKER_OPTIONS
-    _WORKER_MODEL = model
-    _WORKER_STORE = StageStore(Path(store_root)) if store_root else None
-    _WORKER_OPTIONS = options
-    logging.getLogger().setLevel(logging.WARNING)
+def _init_worker(config: WorkerConfig) -> None:
+    """Make the worker die with its parent, leave Ctrl-C to the parent, and log like the parent."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    _exit_if_orphaned(config)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent decides
+    _worker_logging(config)
 
 
-def _worker_nlp() -> Any:
-    global _WORKER_NLP
-    if _WORKER_NLP is None:
+def _exit_if_orphaned(config: WorkerConfig) -> None:
+    """The parent died before the death signal was set (or off Linux): stop."""
+    if config.parent_pid and os.getppid() != config.parent_pid:
+        os._exit(1)
+
+
+def _worker_logging(config: WorkerConfig) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(config.log_level)
+    stderr.addFilter(runs.on_stderr)
+    stderr.setFormatter(runs.JsonFormatter() if config.log_json else logging.Formatter("protokoll: %(message)s"))
+    root.addHandler(stderr)
+    level = config.log_level
+    if config.log_path:
+        root.addHandler(runs.file_handler(Path(config.log_path), config.log_json))
+        level = min(level, logging.INFO)
+    root.setLevel(level)
+
+
+_NLP: dict[str | None, Any] = {}  # one tagging pipeline per model per process: loading it takes seconds
+
+
+def _nlp_for(model: str | None) -> Any:
+    if model not in _NLP:
         from .tag import build_nlp
 
-        _WORKER_NLP = build_nlp(_WORKER_MODEL)
-    return _WORKER_NLP
+        try:
+            _NLP[model] = build_nlp(model)
+        except ProtokollError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"cannot load the tagging model {model or '(default)'}: {exc}") from None
+    return _NLP[model]
 
 
 def process(
     path: Path, shown: str, nlp: Callable[[], Any], store: StageStore | None, options: ExtractOptions | None = None
 ) -> Protocol | Failure:
-    """Extract, segment and tag one file; every error becomes a Failure. Writes the stage files."""
+    """Extract, segment, decide and tag one file; every error in the document becomes a Failure. Writes the stage files."""
     result: StageOutput = run_extract(path, shown, options)
     if store:
         store.write("extract", result)
     result = run_segment(result)  # type: ignore[arg-type]
     if store:
         store.write("segment", result)
+    result = run_decide(result)  # type: ignore[arg-type]
+    if store:
+        store.write("decide", result)
     if isinstance(result, Protocol):
         result = run_tag(result, nlp())
     if store:
@@ -238,139 +429,168 @@ def process(
     return result  # type: ignore[return-value]
 
 
-def _process_in_worker(path: str, shown: str) -> Protocol | Failure:
-    return process(Path(path), shown, _worker_nlp, _WORKER_STORE, _WORKER_OPTIONS)
+def _process_in_worker(config: WorkerConfig, key: str) -> Protocol | Failure:
+    _exit_if_orphaned(config)
+    store = StageStore(Path(config.store_root)) if config.store_root else None
+    return process(Path(key), key, lambda: _nlp_for(config.model), store, config.options)
 
 
 def process_data(
     data: bytes, shown: str, text_file: bool, model: str | None, options: ExtractOptions | None
 ) -> Protocol | Failure:
-    """Extract, segment and tag a document given as bytes: the unit of work sent to a Dask cluster.
+    """Extract, segment, decide and tag a document given as bytes: the unit of work sent to a Dask cluster.
 
     The tagging pipeline is loaded once per worker process and kept.
     """
-    global _WORKER_MODEL
-    if _WORKER_NLP is not None and _WORKER_MODEL != model:
-        raise RuntimeError("a Dask worker serves one model per process")
-    _WORKER_MODEL = model
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc: ExtractedDocument | Failure = extract_data(data, shown, text_file=text_file, options=options)
     except Exception as exc:
         doc = failure_of(shown, exc, "extract", sha, len(data))
-    result = run_segment(doc)
-    return run_tag(result, _worker_nlp()) if isinstance(result, Protocol) else result
+    result = run_decide(run_segment(doc))
+    return run_tag(result, _nlp_for(model)) if isinstance(result, Protocol) else result
+
+
+class _Recorder:
+    """Writes each result (one transaction per document), counts it, logs it and tells the caller."""
+
+    def __init__(self, engine: Engine, summary: Summary, force: bool, run_id: int | None,
+                 on_done: Callable[[Task, str, Failure | None], None] | None):
+        self.engine, self.summary, self.force, self.run_id, self.on_done = engine, summary, force, run_id, on_done
+
+    def record(self, task: Task, result: Protocol | Failure) -> None:
+        with runs.deferred_signals():  # a signal between the commit and the count would make the counts lie
+            outcome = load.save(self.engine, result, force=self.force, mtime=task.mtime, run_id=self.run_id)
+            failure = result if isinstance(result, Failure) else None
+            items = len(result.items) if isinstance(result, Protocol) else 0
+            self._count(task, "failed" if failure else outcome, failure, items)
+
+    def settle(self, s: Settled) -> None:
+        if s.failure is not None and s.new:
+            self.record(s.task, s.failure)
+            return
+        with runs.deferred_signals():
+            if s.document_id is not None:
+                load.add_path(self.engine, s.document_id, s.task.key, s.task.size, s.task.mtime, self.run_id)
+            self._count(s.task, s.outcome, s.failure, 0)
+
+    def _count(self, task: Task, outcome: str, failure: Failure | None, items: int) -> None:
+        self.summary.counts[outcome] += 1
+        extra: dict[str, Any] = {"path": task.shown, "outcome": outcome, "items": items}
+        if failure is not None:
+            self.summary.failures.append(failure)
+            # the command prints the failure as its own line on stderr; the record is for the run log
+            log.warning("%s: failed: %s", task.shown, failure.error, extra={**extra, "stderr": False})
+        elif outcome == "skipped":
+            log.info("%s: skipped (not modified since --since)", task.shown, extra=extra)
+        else:
+            log.info("%s: %s", task.shown, outcome, extra=extra)
+        if self.on_done:
+            self.on_done(task, outcome, failure)
 
 
 def ingest(
     paths: list[Path],
     engine: Engine,
-    nlp_factory: Callable[[], Any],
-    store: StageStore | None,
+    config: WorkerConfig,
     force: bool = False,
-    on_done: Callable[[Path, str, Failure | None], None] | None = None,
+    on_done: Callable[[Task, str, Failure | None], None] | None = None,
     jobs: int = 1,
-    model: str | None = None,
     since: float | None = None,
     run_id: int | None = None,
-    options: ExtractOptions | None = None,
     dask: str | None = None,
+    summary: Summary | None = None,
 ) -> Summary:
     """Run every stage over ``paths`` and load each document in its own transaction.
 
-    With ``jobs`` > 1, worker processes extract, segment and tag; this process is
-    the one writer. ``nlp_factory`` (``jobs`` == 1) or ``model`` (workers) gives the
-    tagging pipeline, loaded only if a document needs it.
+    Worker processes (``jobs`` of them, or a Dask cluster) extract, segment and
+    tag; this process is the one writer. ``summary`` is filled as documents are
+    done, so a caller stopped by a signal or ``--strict`` still has the true counts.
     """
-    summary = Summary()
-    todo, skipped = plan(paths, engine, force, since)
-    for path in skipped:
-        summary.counts["unchanged"] += 1
-        if on_done:
-            on_done(path, "unchanged", None)
-
-    def record(task: Task, result: Protocol | Failure) -> None:
-        outcome = load.save(engine, result, force=force, mtime=task.mtime, run_id=run_id)
-        failure = result if isinstance(result, Failure) else None
-        if failure is not None:
-            summary.failures.append(failure)
-            outcome = "failed"
-        summary.counts[outcome] += 1
-        items = len(result.items) if isinstance(result, Protocol) else 0
-        log.info("%s: %s", task.shown, outcome if failure is None else f"failed: {failure.error}",
-                 extra={"path": task.shown, "outcome": outcome, "items": items})
-        if on_done:
-            on_done(task.path, outcome, failure)
-
+    summary = summary if summary is not None else Summary()
+    recorder = _Recorder(engine, summary, force, run_id, on_done)
+    planned = plan(paths, engine, force, since)
+    for document_id in planned.readable_again:
+        load.drop_failure(engine, document_id)
+    for settled in planned.settled:
+        recorder.settle(settled)
     if dask:
-        _on_dask(dask, todo, model, store, record, options)
-        return summary
-    if jobs <= 1 or len(todo) <= 1:
-        nlp: Any = None
-
-        def lazy_nlp() -> Any:
-            nonlocal nlp
-            nlp = nlp or nlp_factory()
-            return nlp
-
-        for task in todo:
-            record(task, process(task.path, task.shown, lazy_nlp, store, options))
-        return summary
-    _parallel(todo, jobs, model, store, record, options)
+        _on_dask(dask, planned.todo, config, recorder.record)
+    else:
+        _parallel(planned.todo, jobs, config, recorder.record)
     return summary
 
 
 def _parallel(
-    todo: list[Task], jobs: int, model: str | None, store: StageStore | None,
-    record: Callable[[Task, Protocol | Failure], None], options: ExtractOptions | None = None,
+    todo: list[Task], jobs: int, config: WorkerConfig, record: Callable[[Task, Protocol | Failure], None]
 ) -> None:
     """Process ``todo`` in ``jobs`` worker processes, at most 2 x jobs documents in flight (bounded memory).
 
     A worker that dies (out of memory, a crash in a PDF library) breaks the pool;
-    the documents in flight go to a new pool once more, and a document that
-    breaks a pool twice is recorded as failed.
+    the documents in flight are then tried once more, each alone in a new
+    worker, and the one that kills that worker too is recorded as failed.
+    """
+    queue = list(reversed(todo))
+    while queue:
+        in_flight, queue = _in_pool(queue, jobs, config, record)
+        for task in in_flight:
+            if _in_pool([task], 1, config, record)[0]:
+                record(task, _died(task))
+
+
+def _in_pool(
+    queue: list[Task], jobs: int, config: WorkerConfig, record: Callable[[Task, Protocol | Failure], None]
+) -> tuple[list[Task], list[Task]]:
+    """Work through ``queue`` (popped from the end) in one pool.
+
+    Returns the tasks in flight when a worker died (empty if none did) and the rest of the queue.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    queue = list(reversed(todo))
-    crashes: Counter[str] = Counter()
-    context = multiprocessing.get_context("spawn")
-    while queue:
-        pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_init_worker,
-            initargs=(model, str(store.root) if store else None, options),
-        )
-        running: dict[Future[Protocol | Failure], Task] = {}
-        broken = False
-        try:
-            while (queue or running) and not broken:
-                while queue and len(running) < 2 * jobs:
-                    task = queue.pop()
-                    running[pool.submit(_process_in_worker, str(task.path), task.shown)] = task
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = running.pop(future)
-                    try:
-                        record(task, future.result())
-                    except BrokenProcessPool:
-                        broken = True
-                        running[future] = task
-        finally:
-            pool.shutdown(wait=not broken, cancel_futures=True)
-        for task in running.values():  # in flight when a worker died
-            crashes[task.shown] += 1
-            if crashes[task.shown] >= 2:
-                record(task, failure_of(task.shown, RuntimeError("the worker process died on this document"),
-                                        "extract", *_identity(task.path)))
-            else:
-                queue.append(task)
+    queue = list(queue)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(config,))
+    running: dict[Future[Protocol | Failure], Task] = {}
+    broken = False
+    try:
+        while (queue or running) and not broken:
+            while queue and len(running) < 2 * jobs:
+                task = queue.pop()
+                running[pool.submit(_process_in_worker, config, task.key)] = task
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f].key):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                record(running.pop(future), result)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return sorted(running.values(), key=lambda t: t.key), queue
+
+
+def _stop_workers(pool: Any) -> None:
+    """Interrupted or stopped: end the workers now instead of waiting for their documents."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+
+
+def _died(task: Task) -> Failure:
+    sha, size = _identity(task.path)
+    reason = BadDocumentError(task.key, "the worker process died on this document",
+                              "out of memory, or a crash in a PDF library; it was tried twice")
+    return failure_of(task.key, reason, "extract", sha, size)
 
 
 def _on_dask(
-    address: str, todo: list[Task], model: str | None, store: StageStore | None,
-    record: Callable[[Task, Protocol | Failure], None], options: ExtractOptions | None,
+    address: str, todo: list[Task], config: WorkerConfig, record: Callable[[Task, Protocol | Failure], None],
 ) -> None:
     """Send each document's bytes to a Dask cluster for extract, segment and tag; load results as they come.
 
@@ -386,6 +606,7 @@ def _on_dask(
         client = Client(address, timeout="20s")
     except OSError as exc:
         raise ProtokollError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    store = StageStore(Path(config.store_root)) if config.store_root else None
     try:
         window = max(4, 4 * sum(client.nthreads().values()))
         pending = list(reversed(todo))
@@ -397,11 +618,11 @@ def _on_dask(
                 try:
                     data = task.path.read_bytes()
                 except OSError as exc:
-                    record(task, failure_of(task.shown, BadDocumentError(task.shown, f"cannot read file: {exc.strerror}"),
+                    record(task, failure_of(task.key, BadDocumentError(task.key, f"cannot read file: {exc.strerror}"),
                                             "extract", *_identity(task.path)))
                     continue
-                future = client.submit(process_data, data, task.shown, task.path.suffix.lower() == ".txt", model,
-                                       options, pure=False)
+                future = client.submit(process_data, data, task.key, task.path.suffix.lower() == ".txt",
+                                       config.model, config.options, pure=False)
                 running[future] = task
                 batch.add(future)
 
@@ -411,8 +632,10 @@ def _on_dask(
             task = running.pop(future)
             try:
                 result = future.result()
+            except ProtokollError:
+                raise
             except Exception as exc:  # the task itself died on a worker
-                result = failure_of(task.shown, RuntimeError(f"Dask task failed: {exc}"), "extract", *_identity(task.path))
+                result = failure_of(task.key, RuntimeError(f"Dask task failed: {exc}"), "extract", *_identity(task.path))
             if store:
                 store.write("tag", result)
             record(task, result)

@@ -1,4 +1,4 @@
-"""Stage 4, load: ``Protocol`` or ``Failure`` -> rows, one transaction per document.
+"""Stage 5, load: ``Protocol`` or ``Failure`` -> rows, one transaction per document.
 
 Idempotent by content hash: a document whose sha256 is already imported with
 status 'ok' changes nothing. A new version of a file at the same path
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
@@ -18,31 +19,58 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import db
 from .errors import DatabaseError
-from .types import Entity, Failure, Protocol
+from .types import Decisions, Entity, Failure, Protocol
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["inserted", "replaced", "unchanged", "failed"]
 
 
-def imported_files(engine: Engine) -> dict[str, tuple[int, float]]:
-    """{path: (size, mtime)} of every file already recorded (imported or failed), to skip unchanged files."""
-    p = db.document_paths.c
+@dataclass(frozen=True)
+class KnownPath:
+    """What the database knows of a file path: size and mtime when last seen, and the document it holds."""
+
+    size: int | None
+    mtime: float | None
+    document_id: int
+    status: str
+    error: str | None
+    stage: str | None
+
+
+def known_paths(engine: Engine) -> dict[str, KnownPath]:
+    """Every recorded path (imported or failed), so that a re-run skips unchanged files without reading them."""
+    p, d = db.document_paths.c, db.documents.c
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(p.path, p.size, p.file_mtime).where(p.file_mtime.is_not(None))).all()
-    return {r.path: (r.size, r.file_mtime) for r in rows}
+        rows = conn.execute(
+            sa.select(p.path, p.size, p.file_mtime, d.id, d.status, d.error, d.failed_stage)
+            .join_from(db.document_paths, db.documents, p.document_id == d.id)
+        ).all()
+    return {r.path: KnownPath(r.size, r.file_mtime, r.id, r.status, r.error, r.failed_stage) for r in rows}
 
 
-def recorded(engine: Engine, sha256: str, path: str) -> bool:
-    """Whether this content is imported, or already recorded as failed for this path."""
-    d, p = db.documents.c, db.document_paths.c
+def known_content(engine: Engine, sha256: str) -> tuple[int, str] | None:
+    """(document id, status) of this content when it is recorded, imported or failed."""
+    d = db.documents.c
     with engine.connect() as conn:
         row = conn.execute(sa.select(d.id, d.status).where(d.sha256 == sha256)).first()
-        if row is None:
-            return False
-        if row.status == "ok":
-            return True
-        return conn.execute(sa.select(p.id).where(p.document_id == row.id, p.path == path)).first() is not None
+    return (row.id, row.status) if row is not None else None
+
+
+def add_path(engine: Engine, document_id: int, path: str, size: int, mtime: float, run_id: int | None) -> None:
+    """Record that ``path`` holds a document already recorded: a copy, or a file restored after a failure."""
+    try:
+        with db.write_transaction(engine) as conn:
+            _record_path(conn, document_id, path, size, mtime, run_id, failure=False)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"{path}: could not write to the database: {exc}") from exc
+
+
+def drop_failure(engine: Engine, document_id: int) -> None:
+    """Delete a failure record that no longer applies (a folder that can be read again) with its paths."""
+    with db.write_transaction(engine) as conn:
+        if conn.execute(sa.select(db.documents.c.status).where(db.documents.c.id == document_id)).scalar() == "failed":
+            _delete(conn, [document_id])
 
 
 def save(
@@ -58,7 +86,7 @@ def save(
         try:
             with db.write_transaction(engine) as conn:
                 outcome, document_id = _save(conn, doc, force)
-                _record_path(conn, document_id, doc, mtime, run_id)
+                _record_path(conn, document_id, doc.path, doc.size, mtime, run_id, isinstance(doc, Failure))
                 if outcome != "unchanged" and run_id is not None:
                     conn.execute(sa.update(db.documents).where(db.documents.c.id == document_id).values(run_id=run_id))
                 return outcome
@@ -72,13 +100,32 @@ def save(
     raise AssertionError("unreachable")
 
 
-def _record_path(conn: Connection, document_id: int, doc: Protocol | Failure, mtime: float | None,
-                 run_id: int | None) -> None:
+def _record_path(conn: Connection, document_id: int, path: str, size: int | None, mtime: float | None,
+                 run_id: int | None, failure: bool) -> None:
+    """Point ``path`` at the document; the document it held before is told it lost that path."""
     p = db.document_paths.c
-    values = {"document_id": document_id, "size": doc.size, "file_mtime": mtime, "seen_at": db.now(), "run_id": run_id}
-    updated = conn.execute(sa.update(db.document_paths).where(p.path == doc.path).values(**values)).rowcount
-    if not updated:
-        conn.execute(sa.insert(db.document_paths).values(path=doc.path, **values))
+    before = conn.execute(sa.select(p.document_id).where(p.path == path)).scalar()
+    values = {"document_id": document_id, "size": size, "file_mtime": mtime, "seen_at": db.now(), "run_id": run_id}
+    if before is None:
+        conn.execute(sa.insert(db.document_paths).values(path=path, **values))
+        return
+    conn.execute(sa.update(db.document_paths).where(p.path == path).values(**values))
+    if before != document_id:
+        _path_left(conn, before, path, failure)
+
+
+def _path_left(conn: Connection, document_id: int, path: str, failure: bool) -> None:
+    """``path`` no longer holds this document: ``documents.path`` names one of its other paths, and a
+    document no path holds any more is deleted, except a good import when the path now holds a failure
+    (a broken download never deletes good rows)."""
+    d, p = db.documents.c, db.document_paths.c
+    other = conn.execute(sa.select(sa.func.min(p.path)).where(p.document_id == document_id)).scalar()
+    if other is not None:
+        conn.execute(sa.update(db.documents).where(d.id == document_id, d.path == path).values(path=other))
+        return
+    status = conn.execute(sa.select(d.status).where(d.id == document_id)).scalar()
+    if not (failure and status == "ok"):
+        _delete(conn, [document_id])
 
 
 def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outcome, int]:
@@ -108,6 +155,15 @@ def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outco
     return ("replaced" if stale else "inserted"), _insert_protocol(conn, doc)
 
 
+def delete_document(engine: Engine, document_id: int) -> None:
+    """Delete one document with all its rows in one transaction, as replacing it on import does (``prune``)."""
+    try:
+        with db.write_transaction(engine) as conn:
+            _delete(conn, [document_id])
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"could not delete document {document_id} from the database: {exc}") from exc
+
+
 def _delete(conn: Connection, document_ids: list[int]) -> None:
     """Delete documents and all their rows, children first (no reliance on ON DELETE CASCADE)."""
     if not document_ids:
@@ -118,7 +174,7 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
     vote_ids = sa.select(db.votes.c.id).where(db.votes.c.item_id.in_(item_ids))
     conn.execute(sa.delete(db.vote_members).where(db.vote_members.c.vote_id.in_(vote_ids)))
-    for table in (db.votes, db.proposals, db.reservations, db.protocol_notes, db.recusals):
+    for table in (db.votes, db.proposals, db.reservations, db.protocol_notes, db.recusals, db.decision_clauses):
         conn.execute(sa.delete(table).where(table.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.entities).where(db.entities.c.item_id.in_(item_ids)))
     conn.execute(sa.delete(db.recipients).where(db.recipients.c.item_id.in_(item_ids)))
@@ -254,14 +310,25 @@ def _insert_anatomy(conn: Connection, doc: Protocol, document_id: int, item_ids:
 def _insert_decisions(
     conn: Connection, doc: Protocol, item_ids: dict[int, int], section_ids: dict[tuple[int, int], int]
 ) -> None:
-    """Proposals, votes with their members, reservations, protocol notes and recusals of one protocol."""
+    """Proposals, votes with their members, reservations, protocol notes, recusals, decision clauses and the
+    items' outcomes of one protocol."""
     found = doc.decisions
 
     def where(item_number: int, position: int) -> dict[str, int | None]:
         return {"item_id": item_ids[item_number], "section_id": section_ids.get((item_number, position))}
 
+    _update_outcomes(conn, found, item_ids, section_ids)
     rows = [
-        {**where(p.item_number, p.section_position), "person": p.person, "party": p.party, "kind": p.kind, "text": p.text}
+        {**where(c.item_number, c.section_index), "position": c.position, "text": c.text, "start_char": c.start,
+         "end_char": c.end}
+        for c in found.clauses
+        if c.item_number in item_ids
+    ]
+    if rows:
+        conn.execute(sa.insert(db.decision_clauses), rows)
+    rows = [
+        {**where(p.item_number, p.section_position), "person": p.person, "party": p.party, "kind": p.kind, "text": p.text,
+         "stance": p.stance, "target": p.target, "won": p.won}
         for p in found.proposals
         if p.item_number in item_ids
     ]
@@ -290,7 +357,7 @@ def _insert_decisions(
         vote_id = conn.execute(
             sa.insert(db.votes)
             .values(**where(v.item_number, v.section_position), question=v.question, ja=v.ja, nej=v.nej,
-                    avstar=v.avstar, franvarande=v.franvarande, warning=v.warning)
+                    avstar=v.avstar, franvarande=v.franvarande, warning=v.warning, method=v.method)
             .returning(db.votes.c.id)
         ).scalar_one()
         if v.members:
@@ -298,3 +365,29 @@ def _insert_decisions(
                 sa.insert(db.vote_members),
                 [{"vote_id": vote_id, "name": m.name, "party": m.party, "vote": m.vote} for m in v.members],
             )
+
+
+def _update_outcomes(
+    conn: Connection, found: Decisions, item_ids: dict[int, int], section_ids: dict[tuple[int, int], int]
+) -> None:
+    """Each item's outcome, the sentence it was read from and how the chair found the result (``items.outcome`` ...).
+
+    An acklamation has no ``votes`` row: it is ``items.vote_method``, so that ``votes`` keeps holding counted votes.
+    """
+    rows = [
+        {"b_id": item_ids[o.item_number], "b_outcome": o.outcome, "b_basis": o.basis,
+         "b_section": section_ids.get((o.item_number, o.section_position)) if o.section_position is not None else None,
+         "b_start": o.start, "b_end": o.end, "b_confidence": o.confidence, "b_method": o.vote_method}
+        for o in found.outcomes
+        if o.item_number in item_ids
+    ]
+    if rows:
+        conn.execute(
+            sa.update(db.items).where(db.items.c.id == sa.bindparam("b_id")).values(
+                outcome=sa.bindparam("b_outcome"), outcome_basis=sa.bindparam("b_basis"),
+                outcome_section_id=sa.bindparam("b_section"), outcome_start=sa.bindparam("b_start"),
+                outcome_end=sa.bindparam("b_end"), outcome_confidence=sa.bindparam("b_confidence"),
+                vote_method=sa.bindparam("b_method"),
+            ),
+            rows,
+        )

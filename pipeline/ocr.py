@@ -16,7 +16,10 @@ as pdfplumber's ``extract_text_lines`` does for a text layer; pass
 The command line program is used rather than pytesseract: one dependency
 fewer, and stdin/stdout keep everything in memory (no temporary files). One
 page is rendered and recognised at a time, so memory stays bounded by one
-page image (A4 at 300 dpi, grayscale: about 9 MB).
+page image (A4 at 300 dpi, grayscale: about 9 MB). A page larger than
+``max_pixels`` at the asked resolution is rendered at a lower one (a crafted
+200-inch page at 300 dpi would be 3.6 billion pixels); below 72 dpi it is
+refused with ``RenderLimitError``.
 
 System requirement: the Debian packages ``tesseract-ocr`` and
 ``tesseract-ocr-swe``.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import os
 import re
 import shutil
@@ -42,6 +46,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DPI = 300  # tesseract's own sweet spot; 200 loses small print (see tests/test_ocr.py)
 DEFAULT_LANG = "swe"
+MAX_PIXELS = 40_000_000  # one page image: A2 at 300 dpi is 35 megapixels, A3 17
+MIN_DPI = 72  # below this a page is not worth recognising
 TIMEOUT_S = 180  # one page; a hung tesseract must not stall a batch
 INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-swe"
 SECTION_LANG = "eng"  # reads "§", which the Swedish data turns into 8, $ or & (tesseract-ocr-eng comes with tesseract-ocr)
@@ -63,6 +69,10 @@ class OcrError(ProtokollError):
 
 class OcrUnavailableError(OcrError):
     """tesseract or its Swedish language data is not installed."""
+
+
+class RenderLimitError(OcrError):
+    """A page too large to render within the pixel limit even at ``MIN_DPI``."""
 
 
 @dataclass
@@ -131,14 +141,42 @@ def check_ocr(lang: str = DEFAULT_LANG) -> str:
     return binary
 
 
+def render_dpi(width: float, height: float, dpi: int, max_pixels: int) -> int:
+    """The resolution to render a page of ``width`` x ``height`` points at: ``dpi``, or the
+    highest one at which the image has at most ``max_pixels`` pixels."""
+    pixels = (width * dpi / 72) * (height * dpi / 72)
+    if pixels <= max_pixels:
+        return dpi
+    lower = math.floor(dpi * math.sqrt(max_pixels / pixels))
+    if lower < MIN_DPI:
+        size = f"{round(width * MIN_DPI / 72):,} × {round(height * MIN_DPI / 72):,}"
+        raise RenderLimitError(f"page would render at {size} pixels even at {MIN_DPI} dpi, more than the limit of "
+                               f"{max_pixels / 1e6:g} megapixels", "raise --max-render-mpx")
+    log.info("rendering a %.0f x %.0f pt page at %d dpi instead of %d (limit %g megapixels)",
+             width, height, lower, dpi, max_pixels / 1e6)
+    return lower
+
+
 def render_page(pdf: str | Path | bytes, page_index: int, dpi: int = DEFAULT_DPI) -> Any:
     """Render page ``page_index`` (0-based) of a PDF to a grayscale PIL image at ``dpi``."""
+    return render_page_within(pdf, page_index, dpi, None)[0]
+
+
+def render_page_within(pdf: str | Path | bytes, page_index: int, dpi: int, max_pixels: int | None) -> tuple[Any, int]:
+    """Render a page as ``render_page`` does, lowering ``dpi`` to keep within ``max_pixels`` (``render_dpi``).
+
+    Returns the image and the resolution it was rendered at. The size is read from the
+    page tree before the page is loaded.
+    """
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
         if not 0 <= page_index < len(doc):
             raise IndexError(f"page index {page_index} out of range (the PDF has {len(doc)} pages)")
+        if max_pixels is not None:
+            width, height = doc.get_page_size(page_index)
+            dpi = render_dpi(width, height, dpi, max_pixels)
         page = doc[page_index]
         try:
             bitmap = page.render(scale=dpi / 72, grayscale=True)
@@ -149,7 +187,7 @@ def render_page(pdf: str | Path | bytes, page_index: int, dpi: int = DEFAULT_DPI
             page.close()
     finally:
         doc.close()
-    return image
+    return image, dpi
 
 
 def ocr_image(image: Any, dpi: int = DEFAULT_DPI, lang: str = DEFAULT_LANG, join_rows: bool = True,
@@ -248,14 +286,16 @@ def _section_reading(swedish: str, english: str) -> str | None:
 
 
 def ocr_page(pdf: str | Path | bytes, page_index: int, dpi: int = DEFAULT_DPI, lang: str = DEFAULT_LANG,
-             join_rows: bool = True) -> list[OcrLine]:
+             join_rows: bool = True, max_pixels: int = MAX_PIXELS) -> list[OcrLine]:
     """OCR page ``page_index`` (0-based) of a PDF (path or bytes) into lines in PDF points (see ``parse_tsv``).
 
+    A page larger than ``max_pixels`` at ``dpi`` is rendered at a lower resolution.
     Raises ``OcrUnavailableError`` when tesseract or its Swedish data is
-    missing and ``OcrError`` when tesseract fails on the page.
+    missing, ``RenderLimitError`` when the page is too large even at ``MIN_DPI``, and
+    ``OcrError`` when tesseract fails on the page.
     """
     check_ocr(lang)
-    image = render_page(pdf, page_index, dpi)
+    image, dpi = render_page_within(pdf, page_index, dpi, max_pixels)
     try:
         return ocr_image(image, dpi, lang, join_rows=join_rows, page=page_index + 1)
     finally:

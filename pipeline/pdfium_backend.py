@@ -75,6 +75,18 @@ def open_document(data: bytes) -> Any:
         raise OpenError(str(exc), encrypted) from exc
 
 
+def page_count(data: bytes) -> int | None:
+    """The number of pages PDFium finds in the page tree (no page is loaded); None when it cannot open the file."""
+    try:
+        pdf = open_document(data)
+    except OpenError:
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def iter_pages(pdf: Any) -> Iterator[RawPage]:
     """Read the pages of an open document one at a time; each page is closed when the next is asked for."""
     fonts: dict[int, FontInfo] = {}  # font handle -> (name, bold, descent per unit of size)

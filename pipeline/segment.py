@@ -21,7 +21,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .checks import check_protocol
-from .decisions import extract_decisions
 from .regions import TOC_LINE_RE, TRAILER_RE, attachment_kind, build_regions, page_hints
 from .tables import member_tables
 from .types import (
@@ -145,9 +144,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
         attachments=attachments,
         member_tables=member_tables(doc),
     )
-    if protocol.doc_type == "protokoll":  # an agenda or a notice holds no decisions yet
-        protocol.decisions = extract_decisions(protocol)
-    protocol.issues = check_protocol(protocol)
+    protocol.issues = check_protocol(protocol)  # decide (pipeline/decide.py) adds the decisions and checks again
     return protocol
 
 

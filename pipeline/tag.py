@@ -1,24 +1,32 @@
-"""Stage 3, tag: ``Protocol`` -> ``Protocol`` with entities on every section and on the cover.
+"""Stage 4, tag: ``Protocol`` -> ``Protocol`` with entities on every section and on the cover.
 
-One spaCy ``nlp`` object: the trained Swedish pipeline from ``models/`` when
-present (statistical NER for PERSON, ORG, LOC), else ``spacy.blank("sv")``,
-followed by the rule component ``protokoll_rules`` that adds what rules do
-best and normalises values: persons written ``Name (S)`` with their party,
-party codes (PARTY), MONEY in SEK, PERCENT, DATE as ISO anchored to the
-meeting date, and the meeting place of a ``Plats och tid`` line (LOC). Rule
-spans win over overlapping statistical ones.
+One spaCy ``nlp`` object: the trained Swedish pipeline ``sv_protokoll``
+(statistical NER for PERSON, ORG, LOC; found by ``find_model``, its absence is an
+error) or, asked for by name, ``spacy.blank("sv")``, followed by the rule component
+``protokoll_rules`` that adds what rules do best and normalises values: persons
+written ``Name (S)`` with their party, party codes (PARTY), MONEY in SEK, PERCENT,
+DATE as ISO anchored to the meeting date, and the meeting place of a ``Plats och
+tid`` line (LOC). Rule spans win over overlapping statistical ones.
+
+``protokoll_rules`` is a registered spaCy factory (entry point
+``spacy_factories`` in pyproject.toml) saved in the model with its place list, so
+``spacy.load("models/sv_protokoll")`` in any program gives the whole tag pipeline.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import ProtokollError
 from .types import ENTITY_LABELS, Attendee, Entity, Protocol
 from .values import (
     BARE_MILLION_NEXT,
@@ -36,8 +44,13 @@ from .values import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "sv_protokoll"
+MODEL_PACKAGE = "sv_protokoll"
+ENV_MODEL = "PROTOKOLL_MODEL"
+# The model's one source folder, in a source checkout. Installed, the same files are the
+# package ``sv_protokoll`` (pyproject.toml maps it from here; an editable install points back here).
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / MODEL_PACKAGE
 RULES = "protokoll_rules"
+PLACES_FILE = "places_sv.txt"
 
 _NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
 # Name tokens are separated by one space (a flattened line break included), never by a
@@ -174,13 +187,105 @@ def place_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def build_nlp(model: str | Path | None = None) -> Any:
-    """The tagging pipeline: the trained model (if any) plus the rule component.
+class ModelNotFoundError(ProtokollError):
+    """No spaCy model where one was named or expected (the CLI exits 3).
 
-    ``model=None`` uses ``models/sv_protokoll`` when it exists; ``model="blank"``
-    forces ``spacy.blank("sv")`` (rules only).
+    Tagging without the model finds far fewer PERSON, ORG and LOC and would still look
+    like a good run, so nothing falls back to the blank pipeline unless asked to.
+    """
+
+
+def find_model(model: str | Path | None = None) -> Path | None:
+    """The model folder to load, or None for ``"blank"`` (rules only, asked for by name).
+
+    ``model`` (the --model option), else ``$PROTOKOLL_MODEL``, else the installed
+    package ``sv_protokoll`` (the wheel ships it), else ``models/sv_protokoll`` next to
+    this source checkout. A named model may also be an installed package's name.
+    Found without importing spaCy, so that a command stops early and fast.
+    Raises ``ModelNotFoundError`` naming the places looked at and the fix.
+    """
+    named = model if model is not None else os.environ.get(ENV_MODEL) or None
+    if named is not None:
+        return None if str(named) == "blank" else _named_model(named, "--model" if model is not None else f"${ENV_MODEL}")
+    installed = _package_dir(MODEL_PACKAGE)
+    for path in (installed, DEFAULT_MODEL):
+        if path is not None and (path / "config.cfg").is_file():
+            return path.resolve()
+    looked = ", ".join([
+        f"${ENV_MODEL} (not set)",
+        f"the installed package {MODEL_PACKAGE} ({f'{installed}: no config.cfg' if installed else 'not installed'})",
+        str(DEFAULT_MODEL) + (" (not a spaCy model: no config.cfg)" if DEFAULT_MODEL.exists() else " (missing)"),
+    ])
+    raise ModelNotFoundError(
+        f"no spaCy model found; looked at {looked}. Fix: run 'make model' in the source checkout, "
+        f"or 'pip install' a protokoll wheel (it ships {MODEL_PACKAGE}), or pass --model PATH; "
+        "--model blank tags with the rules only"
+    )
+
+
+def _named_model(named: str | Path, source: str) -> Path:
+    """The folder of a model named by path (or by installed package name); ModelNotFoundError if none."""
+    path = Path(named).expanduser()
+    if (path / "config.cfg").is_file():
+        return path
+    package = _package_dir(str(named)) if str(named).isidentifier() else None
+    if package is not None and (package / "config.cfg").is_file():
+        return package.resolve()
+    reason = "not a spaCy model folder (no config.cfg)" if path.is_dir() else "no such model folder or installed model package"
+    raise ModelNotFoundError(
+        f"{named}: {reason} (from {source}). Fix: give the folder of a trained spaCy model "
+        f"(e.g. models/{MODEL_PACKAGE}, built by 'make model'), or 'blank' for the rules only"
+    )
+
+
+def _package_dir(name: str) -> Path | None:
+    """The folder of an importable package ``name``, found without importing it; None if there is none."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(locations[0]) if locations else None
+
+
+def build_nlp(model: str | Path | None = None) -> Any:
+    """The tagging pipeline: the trained model (see ``find_model``) with the rule component.
+
+    ``model="blank"`` gives ``spacy.blank("sv")`` with the rules only. A model saved
+    without ``protokoll_rules`` (an older one, or another spaCy pipeline) gets the
+    component added with the place list of this package.
     """
     import spacy
+
+    path = find_model(model)
+    register_rules()
+    if path is None:
+        nlp = spacy.blank("sv")
+        nlp.meta["protokoll_model"] = "blank"
+    else:
+        try:
+            nlp = spacy.load(path, exclude=["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler"])
+        except (OSError, ValueError) as exc:  # a folder with config.cfg but broken or missing weights
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelNotFoundError(
+                f"{path}: cannot be loaded as a spaCy model ({first}). Fix: rebuild it with 'make model', "
+                "or give another --model; --model blank tags with the rules only"
+            ) from None
+        nlp.meta["protokoll_model"] = str(path)
+    if RULES not in nlp.pipe_names:
+        nlp.add_pipe(RULES, last=True)
+    return nlp
+
+
+def register_rules() -> Callable[..., RulesComponent]:
+    """Register the Doc/Span extensions and the ``protokoll_rules`` factory with spaCy (once); returns the factory.
+
+    Called by ``build_nlp``; by spaCy through the ``spacy_factories`` entry point
+    (``rules_factory`` below), so that ``spacy.load`` of a model holding the
+    component works in any program; and on import of this module when spaCy is
+    already imported. Not on every import: the CLI imports this module for commands
+    that never tag (status, query), and importing spaCy costs them about a second.
+    """
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
@@ -190,27 +295,69 @@ def build_nlp(model: str | Path | None = None) -> Any:
     if not Doc.has_extension("anchor"):
         Doc.set_extension("anchor", default=None)
     if not Language.has_factory(RULES):
-        Language.component(RULES)(_rules_component)
-
-    path = DEFAULT_MODEL if model is None else model
-    if str(path) != "blank" and Path(path).exists():
-        nlp = spacy.load(path, exclude=["parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler"])
-        nlp.meta["protokoll_model"] = str(path)
-    else:
-        if model not in (None, "blank"):
-            raise FileNotFoundError(f"model not found: {path}")
-        nlp = spacy.blank("sv")
-        nlp.meta["protokoll_model"] = "blank"
-    nlp.add_pipe(RULES, last=True)
-    return nlp
+        Language.factory(RULES)(make_rules)
+    return make_rules
 
 
-def _rules_component(doc: Any) -> Any:
-    """spaCy component: merge rule spans into ``doc.ents``; rule spans win over overlapping model spans.
+def make_rules(nlp: Any, name: str) -> RulesComponent:
+    """The spaCy factory of ``protokoll_rules``: a new component reads this package's place list.
+
+    A component loaded with a model reads the list saved with it instead (``from_disk``).
+    """
+    return RulesComponent(package_places())
+
+
+def __getattr__(name: str) -> Any:
+    """``pipeline.tag:rules_factory``, the entry point spaCy loads: registers the factory first.
+
+    A module attribute of its own would not do: when this module was imported
+    before spaCy (by the CLI), loading the entry point would import nothing and
+    register nothing.
+    """
+    if name == "rules_factory":
+        return register_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class RulesComponent:
+    """The ``protokoll_rules`` pipe, with the place list it uses for ``listed_places``.
+
+    The list is saved with the model (``protokoll_rules/places_sv.txt``, a copy of
+    ``pipeline/data/places_sv.txt``) so that a model folder tags the same wherever it
+    is loaded; ``training/train.py --rules-only`` writes it again after the list changed.
+    """
+
+    def __init__(self, places: str):
+        self.places = places
+        self.index = places_index_of(places)
+
+    def __call__(self, doc: Any) -> Any:
+        return apply_rules(doc, self.index)
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return self.places.encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RulesComponent:
+        self.places = data.decode("utf-8")
+        self.index = places_index_of(self.places)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / PLACES_FILE).write_bytes(self.to_bytes())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RulesComponent:
+        return self.from_bytes((Path(path) / PLACES_FILE).read_bytes())
+
+
+def apply_rules(doc: Any, index: dict[str, list[tuple[str, ...]]] | None = None) -> Any:
+    """Merge rule spans into ``doc.ents``; rule spans win over overlapping model spans.
 
     Model labels outside ``ENTITY_LABELS`` are dropped here: the model also predicts
     MISC (events, products, works), which it is trained on only to tell those apart
-    from people and organisations (models/README.md).
+    from people and organisations (models/README.md). ``index``: the listed places
+    (``places_index_of``), by default this package's list.
     """
     from spacy.util import filter_spans
 
@@ -229,7 +376,7 @@ def _rules_component(doc: Any) -> Any:
     model_ents = [_trimmed(e) for e in doc.ents
                   if e.label_ in ENTITY_LABELS and not any(e.start < b and a < e.end for a, b in taken)]
     doc.ents = filter_spans(rules + [e for e in model_ents if e is not None])
-    places = listed_places(doc)
+    places = listed_places(doc, index)
     if places:
         exact = {(p.start, p.end) for p in places}
         kept = [e for e in doc.ents if (e.start, e.end) not in exact]
@@ -270,8 +417,8 @@ def _trimmed(ent: Any) -> Any:
     return Span(ent.doc, start, end, label=label)
 
 
-def listed_places(doc: Any) -> list[Any]:
-    """LOC spans for listed places (``pipeline/data/places_sv.txt``).
+def listed_places(doc: Any, index: dict[str, list[tuple[str, ...]]] | None = None) -> list[Any]:
+    """LOC spans for listed places (``index``; by default ``pipeline/data/places_sv.txt``).
 
     The model knows municipalities and the places it was trained on, but not every
     district, lake or arena ("Gullbergsvass", "Mjörn", "Scandinavium"). A listed name
@@ -282,7 +429,7 @@ def listed_places(doc: Any) -> list[Any]:
     """
     from spacy.tokens import Span
 
-    index = places_index()
+    index = places_index() if index is None else index
     words_at = [t for t in doc if not t.is_space]  # a name may run over a line break
     out: list[Any] = []
     p = 0
@@ -369,12 +516,21 @@ def _free_or_exact_model_span(doc: Any, start: int, end: int) -> bool:
     return not over or (len(over) == 1 and (over[0].start, over[0].end) == (start, end) and not over[0]._.rule)
 
 
+def package_places() -> str:
+    """The text of ``pipeline/data/places_sv.txt``, the place list a new ``protokoll_rules`` starts from."""
+    return (Path(__file__).resolve().parent / "data" / PLACES_FILE).read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def places_index() -> dict[str, list[tuple[str, ...]]]:
-    """Listed places by first word, longest name first: {"Gamla": [("Gamla", "Ullevi"), ...]}."""
-    path = Path(__file__).resolve().parent / "data" / "places_sv.txt"
+    """This package's listed places by first word (``places_index_of``)."""
+    return places_index_of(package_places())
+
+
+def places_index_of(places: str) -> dict[str, list[tuple[str, ...]]]:
+    """Listed places (one a line, ``#`` comments) by first word, longest name first: {"Gamla": [("Gamla", "Ullevi"), ...]}."""
     index: dict[str, list[tuple[str, ...]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in places.splitlines():
         words = tuple(line.split())
         if words and not line.startswith("#"):
             index.setdefault(words[0], []).append(words)
@@ -441,3 +597,7 @@ def link_people(protocol: Protocol) -> None:
                 e.party = found.party
         else:
             e.norm = key
+
+
+if "spacy" in sys.modules:  # the entry point imports this module from within spaCy: register at once
+    register_rules()

@@ -263,6 +263,14 @@ class Item:
 
 
 VOTE_VALUES = ("ja", "nej", "avstår", "frånvarande")
+# The outcome of an item's main decision (docs/schema.md, ``items.outcome``): one of these.
+OUTCOMES = (
+    "bifall", "bifall_andrat", "avslag", "aterremiss", "bordlagd", "antecknas", "val", "besvarad", "utgar",
+    "delvis_bifall", "yttrande", "oklart",
+)
+# What a yrkande asks for (``proposals.stance``).
+PROPOSAL_STANCES = ("bifall", "avslag", "aterremiss", "bordlaggning", "andring", "tillagg", "eget_forslag")
+VOTE_METHODS = ("acklamation", "votering")
 COUNT_FIELDS = {"ja": "ja", "nej": "nej", "avstår": "avstar", "frånvarande": "franvarande"}
 
 @dataclass
@@ -275,6 +283,11 @@ class Proposal:
     party: str | None
     kind: str
     text: str
+    # What the yrkande asks for (``PROPOSAL_STANCES``) and of what (``kommunstyrelsens förslag``,
+    # ``Anna Bergs (S) yrkande``, ``motionen``); ``won`` from the propositionsordning, None when it says nothing.
+    stance: str | None = None
+    target: str | None = None
+    won: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -313,6 +326,7 @@ class Vote:
     franvarande: int | None
     members: list[VoteMember] = field(default_factory=list)
     warning: str | None = None
+    method: str | None = None  # 'votering' (a counted vote); an acklamation has no Vote row, see ItemOutcome
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -377,13 +391,71 @@ class Recusal:
 
 
 @dataclass
+class DecisionClause:
+    """One clause of an item's decision: a numbered point (``1.``), an ``att``-clause or a bullet.
+
+    ``text`` is the clause without its marker, its leading ``att`` and its trailing punctuation;
+    ``start``/``end`` are offsets into the text of section ``section_index`` (its ``position``).
+    """
+
+    item_number: int
+    section_index: int
+    position: int  # 1, 2, ... in the order of the decision
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DecisionClause:
+        return cls(**data)
+
+
+@dataclass
+class ItemOutcome:
+    """The outcome of an item's main decision (``OUTCOMES``), the sentence it was read from, and how sure.
+
+    ``start``/``end`` are offsets of ``basis`` into the text of section ``section_position``; both are
+    None when no sentence says it (an information item without a Beslut). ``confidence`` is
+    documented in ``pipeline.decisions.outcome``. ``vote_method`` is 'votering' when a vote was
+    held in the item, 'acklamation' when the chair put the proposals and found the result without
+    one, None when no proposition is described.
+    """
+
+    item_number: int
+    outcome: str
+    confidence: float
+    basis: str | None = None
+    section_position: int | None = None
+    start: int | None = None
+    end: int | None = None
+    vote_method: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ItemOutcome:
+        return cls(**data)
+
+
+@dataclass
 class Decisions:
-    """Everything ``extract_decisions`` found in one protocol."""
+    """Everything ``extract_decisions`` found in one protocol.
+
+    ``issues`` are what went wrong inside the decision step itself (``decide_failed``: an item whose
+    decisions could not be read); the rest of the protocol is kept.
+    """
 
     proposals: list[Proposal] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
     recusals: list[Recusal] = field(default_factory=list)
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+    clauses: list[DecisionClause] = field(default_factory=list)
+    issues: list[DocumentIssue] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -391,6 +463,9 @@ class Decisions:
             "votes": [v.to_dict() for v in self.votes],
             "stances": [s.to_dict() for s in self.stances],
             "recusals": [r.to_dict() for r in self.recusals],
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "clauses": [c.to_dict() for c in self.clauses],
+            "issues": [i.to_dict() for i in self.issues],
         }
 
     @classmethod
@@ -400,6 +475,9 @@ class Decisions:
             votes=[Vote.from_dict(v) for v in data.get("votes", [])],
             stances=[Stance.from_dict(s) for s in data.get("stances", [])],
             recusals=[Recusal.from_dict(r) for r in data.get("recusals", [])],
+            outcomes=[ItemOutcome.from_dict(o) for o in data.get("outcomes", [])],
+            clauses=[DecisionClause.from_dict(c) for c in data.get("clauses", [])],
+            issues=[DocumentIssue.from_dict(i) for i in data.get("issues", [])],
         )
 
 
@@ -499,7 +577,7 @@ class PageInfo:
 
 @dataclass
 class Protocol:
-    """Output of segment (``tagged`` False) and of tag (``tagged`` True)."""
+    """Output of segment, of decide (``decided`` True: ``decisions`` filled) and of tag (``tagged`` True)."""
 
     path: str
     sha256: str
@@ -516,6 +594,7 @@ class Protocol:
     member_tables: list[MemberTable] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     issues: list[DocumentIssue] = field(default_factory=list)
+    decided: bool = False  # the decide stage ran (a segment output has no decisions yet)
     tagged: bool = False
     model: str | None = None
 

@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.decide import decide  # noqa: E402
 from pipeline.extract import ExtractOptions, extract  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
 from pipeline.types import Protocol  # noqa: E402
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         if not pdf.exists():
             print(f"{pdf}: missing, skipped", file=sys.stderr)
             continue
-        protocol = segment(extract(pdf, options=ExtractOptions(ocr=True)))
+        protocol = decide(segment(extract(pdf, options=ExtractOptions(ocr=True))))
         if nlp is not None:
             from pipeline.tag import tag_protocol
 

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.decide import decide  # noqa: E402
 from pipeline.extract import ExtractOptions, extract  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
 
@@ -34,7 +35,7 @@ def evaluate(shared: Path, ocr: bool) -> list[dict[str, object]]:
                 continue
             started = time.perf_counter()
             doc = extract(path, options=ExtractOptions(ocr=ocr))
-            protocol = segment(doc)
+            protocol = decide(segment(doc))
             numbers = [i.number for i in protocol.items]
             wanted = [n for n in range(want["first"], want["last"] + 1) if n not in want.get("missing", [])]
             votes = protocol.decisions.votes

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.decide import decide
 from pipeline.extract import extract
 from pipeline.segment import recipients, segment
 from pipeline.types import Protocol
@@ -249,7 +250,7 @@ def test_tune_protocols_match_the_hand_annotation(gold_path: Path) -> None:
     pdf = SHARED / "corpus" / "pdf-rendered" / f"{gold['file']}.pdf"
     if not pdf.exists():
         pytest.skip(f"{pdf} is absent (../shared/corpus is not committed)")
-    p = segment(extract(pdf))
+    p = decide(segment(extract(pdf)))
     norm = lambda s: " ".join((s or "").lower().rstrip(":").split())  # noqa: E731
     assert [(i.number, i.page_start, i.page_end) for i in p.items] == [
         (i["number"], i["page_start"], i["page_end"]) for i in gold["items"]

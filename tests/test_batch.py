@@ -129,8 +129,13 @@ def test_status_and_retry_failed(tmp_path: Path) -> None:
     log_path = Path(json.loads(run("status", "--db", database, "--format", "json").stdout)["last_run"]["log_path"])
     assert log_path.parent == tmp_path / "p" / "logs"
     assert "b.pdf: failed: truncated PDF" in log_path.read_text(encoding="utf-8")
-    # a re-run does not try the same broken file again; retry-failed does
-    assert ingest(database, tmp_path, "--jobs", "1", str(folder)).exit_code == 0
+    # a re-run does not try the same broken file again, but still counts it as failed; retry-failed tries it
+    again = ingest(database, tmp_path, "--jobs", "1", str(folder))
+    assert again.exit_code == 1
+    assert again.stderr.splitlines() == [
+        f"{folder.as_posix()}/b.pdf: truncated PDF (no %%EOF marker at the end) (the file is incomplete; fetch it again) "
+        "(failed before, unchanged; 'protokoll retry-failed' tries it again)"]
+    assert rows(database, "SELECT unchanged, failed, status FROM runs WHERE id = 2") == [(1, 1, "failed")]
     shutil.copy(RAW / "bjorkvik-kommunstyrelsen-2024-03-12.pdf", folder / "b.pdf")  # the fixed file
     retried = run("--quiet", "--processed", str(tmp_path / "p"), "retry-failed", "--db", database, "--model", "blank")
     assert retried.exit_code == 0
@@ -191,8 +196,8 @@ def test_stress_hundreds_of_documents_with_broken_ones(tmp_path: Path) -> None:
             assert got[name] == ("ok", None), name
             assert sorted(int(x) for x in items[name].split(",")) == want["items"], name
     again = ingest(database, tmp_path, "--jobs", "2", "--no-stage-files", str(folder))
-    assert again.exit_code == 0
-    assert rows(database, "SELECT files, unchanged, inserted, failed FROM runs ORDER BY id DESC LIMIT 1") == [(270, 270, 0, 0)]
+    assert again.exit_code == 1  # the broken files, unchanged, still count as failed
+    assert rows(database, "SELECT files, unchanged, inserted, failed FROM runs ORDER BY id DESC LIMIT 1") == [(270, 240, 0, 30)]
     assert rows(database, "SELECT count(*) FROM documents") == [(261,)]  # 240 good, 20 broken + 1 empty content
 
 
@@ -210,10 +215,10 @@ def test_dask_cluster_gives_the_same_database_as_a_local_run(tmp_path: Path) -> 
         assert result.stderr.splitlines() == [f"{folder.as_posix()}/broken-0000-zero.pdf: empty file (0 bytes) "
                                               "(the download or copy was probably interrupted)"]
         again = ingest(remote, tmp_path / "d", "--dask", cluster.scheduler_address, str(folder))
-    assert again.exit_code == 0  # nothing new; the broken file is not tried again
+    assert again.exit_code == 1  # nothing new; the broken file is not tried again but still counts as failed
     assert rows(local, CONTENT) == rows(remote, CONTENT)
     assert rows(remote, "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status") == [("failed", 1), ("ok", 5)]
-    assert rows(remote, "SELECT inserted, failed, unchanged FROM runs ORDER BY id") == [(5, 1, 0), (0, 0, 6)]
+    assert rows(remote, "SELECT inserted, failed, unchanged FROM runs ORDER BY id") == [(5, 1, 0), (0, 1, 5)]
 
 
 def test_mask_url() -> None:
@@ -251,7 +256,7 @@ def test_the_database_password_is_never_stored_or_shown(tmp_path: Path, monkeypa
     assert run("export", str(tmp_path / "out"), "--db", database).exit_code == 0
     exported = [json.loads(line) for line in (tmp_path / "out" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["command"] for r in exported] == ["protokoll ingest --db postgresql://ops:***@h/prot x"]
-    assert all("s3cret" not in f.read_text(encoding="utf-8") for f in (tmp_path / "out").iterdir())
+    assert all("s3cret" not in f.read_text(encoding="utf-8") for f in (tmp_path / "out").rglob("*") if f.is_file())
 
 
 @pytest.mark.parametrize("command", [["status"], ["search", "budget"], ["query", "SELECT 1"], ["check"], ["migrate"], ["load"]])

@@ -100,13 +100,15 @@ def test_stages_rerun_from_processed(tmp_path: Path) -> None:
     base = ("--quiet", "--processed", str(processed))
     assert run(*base, "extract", str(SEED_PDF)).exit_code == 0
     assert run(*base, "segment").exit_code == 0
+    assert run(*base, "decide").exit_code == 0
     assert run(*base, "tag", "--model", "blank").exit_code == 0
     assert run(*base, "load", "--db", str(db)).exit_code == 0
-    # segment and tag again from the files on disk, without extracting again
+    # segment, decide and tag again from the files on disk, without extracting again
     assert run(*base, "segment").exit_code == 0
+    assert run(*base, "decide").exit_code == 0
     assert run(*base, "tag", "--model", "blank").exit_code == 0
     assert run(*base, "load", "--db", str(db)).exit_code == 0
-    assert [p.parent.name for p in sorted(processed.rglob("*.json"))] == ["extract", "segment", "tag"]
+    assert [p.parent.name for p in sorted(processed.rglob("*.json"))] == ["decide", "extract", "segment", "tag"]
     assert q(db, "SELECT count(*) FROM documents") == [(1,)]
     assert q(db, "SELECT number, case_number FROM items") == [(76, "RUN 560-2022")]
 

@@ -3,6 +3,7 @@ full-text search, views, read-only query, export, idempotent and concurrent impo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -97,8 +98,10 @@ def test_views(db_url: str, tmp_path: Path) -> None:
 def test_query_is_read_only_and_formats(db_url: str, tmp_path: Path) -> None:
     assert ingest(db_url, tmp_path, str(RAW)).exit_code == 0
     refused = run("query", "DELETE FROM items", "--db", db_url)
-    assert refused.exit_code == 3
-    assert refused.stderr.startswith("protokoll: query failed: ")
+    # refused before it reaches the database (test_read_commands.py: the database refuses writes too)
+    assert (refused.exit_code, refused.stderr) == (1, "protokoll: query refused: DELETE is not a query; 'protokoll query' "
+                                                      "runs one SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW or PRAGMA "
+                                                      "statement on a read-only connection\n")
     assert scalar(db_url, "SELECT count(*) FROM items") == 6
     table = run("query", "SELECT number, case_number FROM items WHERE number < 47 ORDER BY number", "--db", db_url)
     assert table.stdout.splitlines() == [
@@ -120,11 +123,16 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
         "documents": 2, "pages": 14, "meetings": 2, "attendees": 25, "items": 6, "sections": 31,
         "entities": 110, "cover_entities": 51, "recipients": 14, "proposals": 7, "votes": 1, "vote_members": 11, "reservations": 3,
         "protocol_notes": 1, "recusals": 1, "runs": 1, "document_paths": 2,
+        # the decision clauses the samples print: §§ 45, 46, 49 and 76 one each, §§ 47 and 48 two numbered points
+        "decision_clauses": 8,
     }
     first_item = json.loads(lines["items"][0])
     assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
     assert run("export", str(tmp_path / "csv"), "--db", db_url, "--format", "csv").exit_code == 0
-    assert (tmp_path / "csv" / "items.csv").read_text(encoding="utf-8").splitlines()[1] == "1,1,45,Val av justerare,KS/2024:12,2,2"
+    assert (tmp_path / "csv" / "items.csv").read_text(encoding="utf-8").splitlines()[1] == (
+        "1,1,45,Val av justerare,KS/2024:12,2,2,val,"
+        "Kommunstyrelsen utser Lars Nyström (M) att jämte ordföranden justera dagens protokoll.,1,0,86,0.95,"
+    )
 
 
 def test_concurrent_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
@@ -155,12 +163,13 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == (
         "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, "
-        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy\n"
+        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy, 0013_outcome\n"
     )
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 12
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 13
     # the tables are there, empty: documents imported before get cover entities, recusals, regions,
     # attachments and their self-check issues when imported again (--force)
-    for table in ("cover_entities", "recusals", "recusals_by_item", "regions", "attachments", "document_issues"):
+    for table in ("cover_entities", "recusals", "recusals_by_item", "regions", "attachments", "document_issues",
+                  "decision_clauses", "party_votes", "contested_items"):
         assert scalar(str(db), f"SELECT count(*) FROM {table}") == 0, table
     check = run("check", "--db", str(db))
     assert (check.exit_code, check.stdout, check.stderr) == (0, "", "protokoll: 0 error(s), 0 warning(s) in 0 document(s)\n")
@@ -169,6 +178,192 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert sorted({(h["number"], h["section_kind"]) for h in hits}) == [(47, "arendebeskrivning"), (76, "sammanfattning")]
     assert scalar(str(db), "SELECT count(*) FROM decisions") == 6
     assert run("migrate", "--db", str(db)).stderr == "protokoll: schema is up to date\n"
+    # the upgraded database has exactly the schema of a new one
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert schema_of(conn) == expected_schema("sqlite")
+    engine.dispose()
+
+
+# What migrating to head must give besides the tables of pipeline.db.metadata: the full-text search.
+SQLITE_FTS_TABLES = sorted(f"{t}_fts{part}" for t in ("sections", "items", "attachments")
+                           for part in ("", "_config", "_data", "_docsize", "_idx"))
+SQLITE_FTS_TRIGGERS = sorted(f"{t}_fts_{event}" for t in ("sections", "items", "attachments")
+                             for event in ("insert", "delete", "update"))
+POSTGRES_SEARCH_INDEXES = ["attachments_search_idx", "items_search_idx", "sections_search_idx"]
+
+
+def _type(type_: Any, dialect: Any) -> str:
+    """A column type as the database reports it: PostgreSQL keeps FLOAT as DOUBLE PRECISION."""
+    name = str(type_.compile(dialect=dialect))
+    return "DOUBLE PRECISION" if (dialect.name, name) == ("postgresql", "FLOAT") else name
+
+
+def expected_schema(dialect_name: str) -> dict[str, Any]:
+    """The schema pipeline.db describes (metadata, VIEWS) plus full-text search, in schema_of's shape."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from pipeline import db
+
+    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
+    tables = {}
+    for t in db.metadata.sorted_tables:
+        tables[t.name] = {
+            "columns": [(c.name, _type(c.type, dialect), c.nullable) for c in t.columns],
+            "primary_key": [c.name for c in t.primary_key],
+            "indexes": sorted((i.name, tuple(c.name for c in i.columns), bool(i.unique)) for i in t.indexes),
+            "unique": sorted(tuple(c.name for c in u.columns) for u in t.constraints if isinstance(u, sa.UniqueConstraint)),
+            "foreign_keys": sorted((tuple(f.column_keys), f.referred_table.name, tuple(e.column.name for e in f.elements),
+                                    f.ondelete) for f in t.foreign_key_constraints),
+            "checks": sorted(str(c.name) for c in t.constraints if isinstance(c, sa.CheckConstraint)),
+        }
+    return {
+        "tables": tables,
+        "search": (SQLITE_FTS_TABLES, SQLITE_FTS_TRIGGERS) if dialect_name == "sqlite" else (POSTGRES_SEARCH_INDEXES,),
+        "views": sorted(db.VIEWS),
+    }
+
+
+def schema_of(conn: Any) -> dict[str, Any]:
+    """The schema of a database as the SQLAlchemy inspector reads it, normalised for comparison."""
+    from pipeline import db
+
+    inspector = sa.inspect(conn)
+    names = inspector.get_table_names()
+    tables, expression_indexes = {}, []
+    for name in names:
+        if name not in db.metadata.tables:
+            continue
+        indexes = inspector.get_indexes(name)
+        expression_indexes += [i["name"] for i in indexes if None in i["column_names"]]
+        tables[name] = {
+            "columns": [(c["name"], _type(c["type"], conn.dialect), c["nullable"]) for c in inspector.get_columns(name)],
+            "primary_key": inspector.get_pk_constraint(name)["constrained_columns"],
+            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in indexes
+                              if None not in i["column_names"] and not i.get("duplicates_constraint")),
+            "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)),
+            "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]),
+                                    f["options"].get("ondelete")) for f in inspector.get_foreign_keys(name)),
+            "checks": sorted(c["name"] for c in inspector.get_check_constraints(name)),
+        }
+    if conn.dialect.name == "sqlite":
+        triggers = [r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+        search: tuple[list[str], ...] = (sorted(set(names) - set(db.metadata.tables)), triggers)
+    else:
+        assert sorted(names) == sorted(db.metadata.tables)
+        search = (sorted(expression_indexes),)
+    return {"tables": tables, "search": search, "views": sorted(inspector.get_view_names())}
+
+
+def test_a_new_database_has_exactly_the_described_schema(db_url: str) -> None:
+    from pipeline import db
+
+    engine = db.make_engine(db_url)
+    assert db.migrate(engine) == [name for name, _ in db.MIGRATIONS]
+    with engine.connect() as conn:
+        assert schema_of(conn) == expected_schema(backend(db_url))
+        if backend(db_url) == "sqlite":  # PostgreSQL rewrites a view's text; SQLite keeps it as created
+            views = {name: " ".join(sql.split()) for name, sql in
+                     conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'view'")}
+            assert views == {name: " ".join(f"CREATE VIEW {name} AS {body}".split()) for name, body in db.VIEWS.items()}
+    engine.dispose()
+
+
+def test_search_reads_the_attachment_index_the_migration_made() -> None:
+    """query.py searches attachments with db.attachment_tsvector() so that 0012's GIN index is used."""
+    from pipeline import migrations
+    from pipeline.db import attachment_tsvector
+
+    anatomy = migrations.MIGRATIONS[11]
+    assert anatomy.name == "0012_anatomy"
+    assert anatomy.statements["postgresql"][-1] == (
+        f"CREATE INDEX IF NOT EXISTS attachments_search_idx ON attachments USING GIN ({attachment_tsvector()})"
+    )
+
+
+V1_ROWS: dict[str, dict[str, Any]] = {
+    "documents": {"path": "bjorkvik-ks-2024-03-12.pdf", "sha256": "a" * 64, "size": 1234, "page_count": 2, "status": "ok",
+                  "ingested_at": dt.datetime(2024, 3, 12, 10, 0, 0)},
+    "pages": {"document_id": 1, "number": 2, "char_count": 500, "has_text": True},
+    "meetings": {"document_id": 1, "organisation": "Björkviks kommun", "body": "Kommunstyrelsen",
+                 "meeting_date": dt.date(2024, 3, 12), "place": "Kommunhuset", "first_item": 47, "last_item": 47},
+    "attendees": {"meeting_id": 1, "name": "Anna Berg", "party": "S", "role": "ordförande", "kind": "ledamot"},
+    "items": {"meeting_id": 1, "number": 47, "title": "Ekonomisk uppföljning", "case_number": "KS 2024/123",
+              "page_start": 1, "page_end": 2},
+    "sections": {"item_id": 1, "position": 0, "kind": "beslut", "heading": "Beslut",
+                 "text": "Anna Berg (S) föreslår att budgeten godkänns.", "page_start": 2, "page_end": 2},
+    "entities": {"item_id": 1, "section_id": 1, "label": "PERSON", "text": "Anna Berg", "start_char": 0, "end_char": 9,
+                 "page": 2, "party": "S", "source": "rule"},
+    "recipients": {"item_id": 1, "name": "Ekonomiavdelningen"},
+}
+
+
+def test_rows_written_at_the_first_version_survive_every_migration(db_url: str) -> None:
+    from pipeline import db
+
+    names = [name for name, _ in db.MIGRATIONS]
+    engine = db.make_engine(db_url)
+    assert db.migrate(engine, upto="0001_initial") == ["0001_initial"]
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        assert sorted(inspector.get_table_names()) == sorted([*V1_ROWS, "schema_migrations"])
+        # 0001 states its own DDL: today's documents.run_id (added by 0005) is not there yet
+        assert [c["name"] for c in inspector.get_columns("documents")] == [
+            "id", "path", "sha256", "size", "page_count", "status", "error", "failed_stage", "doc_type", "extractor",
+            "model", "ingested_at",
+        ]
+    with db.write_transaction(engine) as conn:
+        for table, row in V1_ROWS.items():
+            conn.execute(sa.insert(db.metadata.tables[table]).values(**row))
+    assert [db.migrate(engine, upto=name) for name in names[1:]] == [[name] for name in names[1:]]
+    assert db.migrate(engine) == []
+    with engine.connect() as conn:
+        for table, row in V1_ROWS.items():
+            # every row as written, and null in the columns later migrations added (documents.run_id ...)
+            columns = db.metadata.tables[table].c.keys()
+            rows = [dict(r._mapping) for r in conn.execute(sa.select(db.metadata.tables[table]))]
+            assert rows == [dict.fromkeys(columns) | {"id": 1} | row], table
+        # 0006 filled document_paths from documents
+        assert conn.execute(sa.select(db.document_paths)).all() == [
+            (1, 1, "bjorkvik-ks-2024-03-12.pdf", 1234, None, dt.datetime(2024, 3, 12, 10, 0, 0), None)
+        ]
+        assert conn.exec_driver_sql("SELECT number, decision FROM decisions").all() == [
+            (47, "Anna Berg (S) föreslår att budgeten godkänns.")
+        ]
+        assert conn.exec_driver_sql("SELECT person, person_norm, party FROM person_mentions").all() == [("Anna Berg", None, "S")]
+        for table in ("runs", "proposals", "cover_entities", "recusals", "regions", "attachments", "document_issues"):
+            assert conn.execute(sa.select(sa.func.count()).select_from(db.metadata.tables[table])).scalar() == 0, table
+        assert schema_of(conn) == expected_schema(backend(db_url))
+    engine.dispose()
+    # 0002 indexed the section written before it: search finds it by prefix
+    hits = json.loads(run("search", "budget", "--db", db_url, "--format", "json").stdout)
+    assert [(h["number"], h["title"], h["section_kind"]) for h in hits] == [(47, "Ekonomisk uppföljning", "beslut")]
+
+
+# sha256 (first 16 hex digits) of each released migration's statements (Migration.checksum). A new
+# migration adds its line here; a changed checksum means someone edited a released migration, which
+# databases out there already ran: revert the edit and write a new migration instead.
+FROZEN_CHECKSUMS = {
+    "0001_initial": "3e633ea74ebb58cc",
+    "0002_search": "8a68f5dd1eef28cb",
+    "0003_views": "da65f1942fb6cc71",
+    "0004_decisions": "5afa1ddd275620cc",
+    "0005_runs": "105e64d075405455",
+    "0006_paths": "30607eae4fe41727",
+    "0007_ocr": "5eb500d805827258",
+    "0008_cover": "bca5c4643c06f7fb",
+    "0009_people": "1e24f77b2d7a2dcf",
+    "0010_cover_entities": "6e0a0fe4109b3c43",
+    "0011_recusals": "f6a9ccc4ce0be0a4",
+    "0012_anatomy": "f7421b2f6d4a4aea",
+    "0013_outcome": "66408a735fcba066",
+}
+
+
+def test_released_migrations_are_never_edited() -> None:
+    from pipeline import migrations
+
+    assert {m.name: m.checksum() for m in migrations.MIGRATIONS} == FROZEN_CHECKSUMS
 
 
 def test_cover_entities_survive_reimport_and_replacement_once(db_url: str, tmp_path: Path) -> None:

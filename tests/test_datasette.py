@@ -29,7 +29,8 @@ def test_datasette_shows_tables_views_and_search(sample_db: Path) -> None:
     names = {t["name"] for t in tables["tables"]}
     assert {"documents", "items", "sections", "entities", "recipients", "sections_fts"} <= names
     assert {v["name"] for v in tables["views"]} == {
-        "amounts", "case_history", "decisions", "person_mentions", "recipients_by_item", "recusals_by_item"
+        "amounts", "case_history", "contested_items", "decisions", "party_votes", "person_mentions",
+        "recipients_by_item", "recusals_by_item",
     }
     assert sorted(h["kind"] for h in hits) == ["arendebeskrivning", "sammanfattning"]
     assert [r["number"] for r in view] == [45, 46, 47, 48, 49, 76]

@@ -46,7 +46,8 @@ def test_scanned_protocol_page_is_ocred_and_parsed(tmp_path: Path) -> None:
 
 
 def test_scanned_pdf_without_tesseract_fails_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "ocr_available", lambda lang="swe": False)
+    # an environment without tesseract (inherited by the worker process that extracts the document)
+    monkeypatch.setenv("PROTOKOLL_TESSERACT", "/nonexistent/tesseract")
     code, err, db = ingest(tmp_path, FIXTURES / "scanned-protocol-page.pdf")
     assert code == 1
     assert err.endswith("no text layer on any of its 1 page(s) (scanned PDF) "

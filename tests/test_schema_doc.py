@@ -17,10 +17,11 @@ def doc_queries() -> list[str]:
 
 def test_every_documented_query_runs(sample_db: Path) -> None:
     queries = doc_queries()
-    assert len(queries) == 12
+    assert len(queries) == 15
     with sqlite3.connect(sample_db) as conn:
         results = [conn.execute(sql).fetchall() for sql in queries]
-    meetings, decisions, people, money, recipients, parties, reserved, recused, unequal, places, errors, failed = results
+    meetings, decisions, people, money, recipients, parties, reserved, recused, unequal, places, errors, failed = results[:12]
+    referred, party_votes, contested = results[12:]
     assert meetings == [
         ("Region Västerbotten", "Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", 1),
         ("Björkviks kommun", "Kommunstyrelsen", "2024-03-12", 5),
@@ -48,6 +49,36 @@ def test_every_documented_query_runs(sample_db: Path) -> None:
     ]
     assert errors == []  # the samples pass every self-check (their issues: tests/test_checks.py, test_records.py)
     assert failed == []
+    assert (referred, party_votes, contested) == (SAMPLE_REFERRED, SAMPLE_PARTY_VOTES, SAMPLE_CONTESTED)
+
+
+SALE = "Försäljning av del av fastigheten Björkvik Norrby 3:14"
+# Björkvik § 48: "Peter Wallin (M) yrkar återremiss av ärendet för att utreda en försäljning genom öppen
+# budgivning"; the chair "finner att kommunstyrelsen beslutar att ärendet ska avgöras i dag" (the återremiss
+# lost, won 0), and the Beslut "beslutar att 1. godkänna försäljningen ..." adopts the proposal (bifall). No
+# item of 2024 was sent back; Region Västerbotten (2023) is outside the year.
+SAMPLE_REFERRED = [("2024-03-12", 48, SALE, "bifall", "Peter Wallin", "M", 0)]
+# § 48's Omröstning lists eleven members: Ja for Anna Berg, Karin Holmberg, Johan Ek, Fatima Ali (S), Erik
+# Sandberg (C), Helena Forsberg (BP), Gunnar Öberg (V); Nej for Lars Nyström, Peter Wallin (M), Mats Olofsson,
+# Linnea Strand (SD) - "Med 7 ja-röster mot 4 nej-röster". Ordered by ja descending, then party.
+SAMPLE_PARTY_VOTES = [
+    ("2024-03-12", 48, "S", 4, 0, 0, 0, "bifall"),
+    ("2024-03-12", 48, "BP", 1, 0, 0, 0, "bifall"),
+    ("2024-03-12", 48, "C", 1, 0, 0, 0, "bifall"),
+    ("2024-03-12", 48, "V", 1, 0, 0, 0, "bifall"),
+    ("2024-03-12", 48, "M", 0, 2, 0, 0, "bifall"),
+    ("2024-03-12", 48, "SD", 0, 2, 0, 0, "bifall"),
+]
+# § 76: Richard Carstedt (S) proposes bifall to the styrgrupp's proposal, Åsa Ågren Wikström (M) her own
+# (the case completed with a PM): two proposals, both adopted by acklamation. § 48: three proposals (bifall
+# by Anna Berg and Erik Sandberg, avslag by Mats Olofsson, återremiss by Peter Wallin), one vote, three
+# reservations (the SD group, Lars Nyström, Peter Wallin). § 47 has one yrkande and § 49 only a
+# protokollsanteckning: not contested.
+SAMPLE_CONTESTED = [
+    ("2023-05-12", 76, "Genomförande av fullmäktigeuppdragen tilldelade regionala utvecklingsnämnden 2023", "bifall",
+     2, 0, 0),
+    ("2024-03-12", 48, SALE, "bifall", 3, 1, 3),
+]
 
 
 def test_readme_queries_run(sample_db: Path) -> None:

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-tokens", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
-    nlp = spacy.load(args.model)
+    nlp = spacy.load(args.model, exclude=["protokoll_rules"])  # the model alone, without the tag stage's rules
     # Paragraph-sized chunks, as the tag stage sends sections.
     chunks = []
     for path in sorted(args.texts.glob("*.txt")):

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = ap.parse_args(argv)
     labels = args.labels.split(",")
-    nlp = spacy.load(args.model)
+    nlp = spacy.load(args.model, exclude=["protokoll_rules"])  # the model alone, without the tag stage's rules
     result: dict[str, dict] = {}
     if not args.skip_corpus:
         result["corpus_test"] = eval_corpus(nlp, args.corpus_test, labels).table(labels)

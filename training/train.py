@@ -7,7 +7,8 @@ One command, fixed seed, CPU only:
 Steps: build_data.py and build_vectors.py -> ``spacy pretrain`` (tok2vec, character objective, on the
 training texts) -> ``spacy train training/config.cfg`` (early stopping on dev) ->
 copy the best checkpoint to ``models/sv_protokoll`` with its meta.json filled in
-(name, version, sources, licences). Intermediate files go to ``training/corpus`` and
+(name, version, sources, licences) and the tag stage's rule component ``protokoll_rules``
+added (``--rules-only`` does just that, after pipeline/data/places_sv.txt changed). Intermediate files go to ``training/corpus`` and
 ``training/output`` (both git-ignored scratch). The shared data is read from
 ``--shared`` (default ``../shared`` next to the repository).
 """
@@ -28,6 +29,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from build_vectors import keep_lower_key  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from pipeline.tag import RULES, register_rules  # noqa: E402
 
 log = logging.getLogger("train")
 
@@ -69,6 +73,24 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     subprocess.run(cmd, check=True, env=env)
 
 
+def add_rules(model_dir: Path) -> None:
+    """Save ``protokoll_rules`` (with the place list of pipeline/data) into the model in ``model_dir``.
+
+    So that ``spacy.load`` of the folder gives the whole tag pipeline. The weights are
+    written back unchanged; meta.json keeps train.py's layout and vectors.cfg its key.
+    """
+    import spacy
+
+    register_rules()
+    nlp = spacy.load(model_dir, exclude=[RULES])
+    nlp.add_pipe(RULES, last=True)
+    nlp.to_disk(model_dir)
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf8"))
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf8")
+    keep_lower_key(model_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Rebuild data, train and write models/sv_protokoll.")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -87,8 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", type=Path, default=HERE / "config.cfg")
     ap.add_argument("--no-pretrain", action="store_true", help="skip spacy pretrain (about 4 min faster, about 0.5 F1 worse on dev)")
     ap.add_argument("--no-eval", action="store_true", help="skip the evaluation at the end")
+    ap.add_argument("--rules-only", action="store_true",
+                    help="only write protokoll_rules (and its place list) into --output again; no training")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    if args.rules_only:
+        add_rules(args.output)
+        return 0
     py = sys.executable
     t0 = time.time()
     run([py, str(HERE / "build_data.py"), "--corpus", str(args.shared / "nlp/swedish-ner-corpus"),
@@ -120,9 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     meta = json.loads(meta_path.read_text(encoding="utf8"))
     meta.update(META)
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf8")
+    # models/sv_protokoll is also the installable package sv_protokoll: keep its __init__.py
+    init = args.output / "__init__.py"
+    init_py = init.read_bytes() if init.exists() else None
     if args.output.exists():
         shutil.rmtree(args.output)
     shutil.copytree(best, args.output)
+    if init_py is not None:
+        init.write_bytes(init_py)
+    add_rules(args.output)
     if uses_vectors:
         keep_lower_key(args.output)
     minutes = (time.time() - t0) / 60

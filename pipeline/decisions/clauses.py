@@ -1,0 +1,141 @@
+"""Decision clauses: an item's decision cut into its numbered points, ``att``-clauses or bullets.
+
+The decision is the item's last Beslut section (Finland-Swedish protocols print earlier handling
+rounds, ``Stadsstyrelsens beslut``, before this meeting's); a Beslut that only says it follows the
+proposal (``Enligt förslag.``, ``Stadsdirektörens förslag godkändes.``) is read from the proposal
+before it. A lead-in (``Enligt kommunstyrelsens förslag:``, ``Kommunstyrelsen föreslår att
+kommunfullmäktige beslutar:``, ``På förslag av X (V):``) is no clause. Then, in this order:
+
+- numbered points ``1.`` / ``1)`` at line starts, counting up from 1: one clause per number, its
+  lettered sub-points (``a.``) inside it;
+- bullets (``-``, ``•``) at line starts: one clause per bullet;
+- ``att``-clauses (``beslutar att X, att Y``, or lines that start with ``att``): one per ``att``;
+- otherwise the whole decision is one clause.
+
+A clause loses its marker, a leading ``att`` and its trailing punctuation (``.``, ``,``, ``;``, a
+joining ``samt`` / ``och``). Offsets are into the raw section text; ``text`` has its line breaks and
+running page headers removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..types import DecisionClause, Item, Section
+from .text import clean_text
+
+# "Enligt kommunstyrelsens förslag:", "På förslag av Jenny Broman (V):", "Enligt återremissyrkande från S, V och MP:"
+LEAD_IN_ACCORDING_RE = re.compile(r"\s*(?:enligt|på\s+förslag\s+(?:av|från)|i\s+enlighet\s+med)\s[^:.]{0,200}?:\s*", re.I)
+# "Kommunstyrelsen tillstyrker ... och föreslår att kommunfullmäktige beslutar:", "Socialnämnden beslutar:",
+# "Stadsstyrelsen beslöt att:", "Kommunfullmäktige beslutar enligt följande:"
+LEAD_IN_DECIDES_RE = re.compile(
+    r"\s*[^:]{0,250}?\b(?:beslutar|beslöt|beslutade|besluta|föreslår|föreslås)(?:\s+(?:enligt\s+)?följande)?"
+    r"(?:\s+att)?\s*:\s*",
+    re.I,
+)
+NUMBER_RE = re.compile(r"^[ \t]*(?P<n>\d{1,2})[.)][ \t]+(?=\S)", re.M)
+BULLET_RE = re.compile(r"^[ \t]*[-–•\uf0b7▪●◦*][ \t]*(?=\S)", re.M)
+ATT_LINE_RE = re.compile(r"^[ \t]*att[ \t]+(?=\S)", re.M | re.I)
+# ", att", "; att", "samt att", "och att" between clauses of one sentence ("beslutar att X, att Y")
+ATT_INLINE_RE = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+(?:samt|och)\s+)att\s+(?=\S)", re.I)
+FIRST_ATT_RE = re.compile(
+    r"\s*(?:[^.:\n]{0,150}?\b(?:beslutar|beslöt|beslutade|besluta|föreslår)(?:\s+(?:enhälligt|därför|vidare|även))?\s+)?"
+    r"(?P<att>att\s+(?=\S))",
+    re.I,
+)
+TRAILING_RE = re.compile(r"(?:[\s.,;]|\s+(?:samt|och)\s*$)+$", re.I)
+# A Beslut that only says the proposal was followed.
+AS_PROPOSED_RE = re.compile(
+    r"^\W*(?:-?nligt|enligt|i\s+enlighet\s+med)\s+(?:\w+\s+){0,3}förslag(?:et)?\W*$|"
+    r"^\W*(?:[\w/-]+\s+){0,3}förslag(?:et)?\s+(?:godkändes|godkänns|bifölls|bifalls|antogs|antas)\W*$",
+    re.I,
+)
+
+
+def decision_section(item: Item, body: str | None = None) -> Section | None:
+    """The section holding the item's decision: its last Beslut, or the proposal a bare 'Enligt förslag' adopts."""
+    beslut = [s for s in item.sections if s.kind == "beslut" and clean_text(s.text, body)]
+    if not beslut:
+        return None
+    last = beslut[-1]
+    if AS_PROPOSED_RE.match(" ".join(clean_text(last.text, body).split())):
+        before = [s for s in item.sections if s.kind == "forslag_till_beslut" and s.position < last.position
+                  and clean_text(s.text, body)]
+        if before:
+            return before[-1]
+    return last
+
+
+# The section's own heading run on into its text: "Beslut/beredning på sammanträdet:"
+HEADING_LINE_RE = re.compile(r"\s*(?:\S+\s+){0,7}?\S*beslut\S*(?:\s+\S+){0,6}\s*:[ \t]*\n\s*", re.I)
+
+
+def lead_in_end(text: str) -> int:
+    """Where the decision itself starts, after a lead-in such as ``Enligt kommunstyrelsens förslag:``."""
+    heading = HEADING_LINE_RE.match(text)
+    pos = heading.end() if heading and "\n" not in heading.group(0).strip() else 0
+    for rx in (LEAD_IN_ACCORDING_RE, LEAD_IN_DECIDES_RE):
+        m = rx.match(text, pos)
+        if m:
+            pos = m.end()
+    return pos
+
+
+def _numbered(text: str, start: int) -> list[int]:
+    """Offsets of the markers ``1.``, ``2.`` ... at line starts, counting up from 1 (dates and amounts drop out)."""
+    marks: list[int] = []
+    want = 1
+    for m in NUMBER_RE.finditer(text, start):
+        if int(m.group("n")) == want:
+            marks.append(m.start())
+            want += 1
+    return marks if len(marks) >= 2 or (marks and text[start:marks[0]].strip() == "") else []
+
+
+def _spans(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each clause in ``text[start:]``, markers included."""
+    numbers = _numbered(text, start)
+    if numbers:
+        return list(zip(numbers, numbers[1:] + [len(text)], strict=True))
+    bullets = [m.start() for m in BULLET_RE.finditer(text, start)]
+    if bullets and not text[start : bullets[0]].strip():
+        return list(zip(bullets, bullets[1:] + [len(text)], strict=True))
+    lines = [m.start() for m in ATT_LINE_RE.finditer(text, start)]
+    if len(lines) >= 2 and not text[start : lines[0]].strip():
+        return list(zip(lines, lines[1:] + [len(text)], strict=True))
+    first = FIRST_ATT_RE.match(text, start)
+    if first:  # "Kommunfullmäktige beslutar att X, att Y": the text before the first att is no clause
+        cuts = [first.start("att")] + [m.start() for m in ATT_INLINE_RE.finditer(text, first.end())]
+        return list(zip(cuts, cuts[1:] + [len(text)], strict=True))
+    return [(start, len(text))]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """The clause without marker, separator, leading ``att`` and trailing punctuation."""
+    head = re.compile(
+        r"[\s,;]*(?:(?:samt|och)\s+)?(?:\d{1,2}[.)]\s+|[-–•\uf0b7▪●◦*]\s*)?(?:(?:samt|och)\s+)?(?:att\s+(?=\S))?", re.I
+    ).match(text, s, e)
+    if head:
+        s = head.end()
+    tail = TRAILING_RE.search(text[s:e])
+    if tail:
+        e = s + tail.start()
+    return s, e
+
+
+def clauses_in(section: Section, item_number: int, body: str | None = None) -> list[DecisionClause]:
+    """The decision clauses of one decision section, in order."""
+    text = section.text
+    start = lead_in_end(text)
+    if not text[start:].strip():
+        start = 0  # the whole section was a lead-in: keep it rather than nothing
+    out: list[DecisionClause] = []
+    for s, e in _spans(text, start):
+        s, e = _trim(text, s, e)
+        if e <= s:
+            continue
+        clause = " ".join(clean_text(text[s:e], body).split())
+        clause = TRAILING_RE.sub("", clause)
+        if clause:
+            out.append(DecisionClause(item_number, section.position, len(out) + 1, clause, s, e))
+    return out

@@ -1,0 +1,352 @@
+"""The decide step's new readings (pipeline/decisions/outcome.py, clauses.py, propositions.py), exact values.
+
+Short hand-written Swedish passages, each expected value reasoned from the text; then the seed
+sample protocol of data/raw; then the guard that turns a failure in one item into a warning.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.checks import check_protocol
+from pipeline.decisions import extract_decisions, item_decisions
+from pipeline.decisions.outcome import classify
+from pipeline.types import (
+    OUTCOMES,
+    DecisionClause,
+    Decisions,
+    DocumentIssue,
+    Item,
+    ItemOutcome,
+    Meeting,
+    Protocol,
+    Section,
+)
+from tests.conftest import SEED_PDF
+
+
+def sec(kind: str, text: str, position: int = 1) -> Section:
+    return Section(position=position, kind=kind, heading=None, text=text, page_start=1, page_end=1, offset=0)
+
+
+def item(number: int, *sections: Section) -> Item:
+    return Item(number=number, title=None, case_number=None, page_start=1, page_end=1, sections=list(sections))
+
+
+def beslut(text: str) -> Decisions:
+    return item_decisions(item(7, sec("beslut", text)))
+
+
+# ---------------------------------------------------------------- outcome, two or more passages per class
+
+CASES = [
+    ("bifall", "Kommunfullmäktige beslutar att anta reviderad taxa för bygglov."),
+    ("bifall", "Enligt kommunstyrelsens förslag:\n1. Programmet antas.\n2. Uppdraget förklaras fullgjort."),
+    ("bifall", "Kommunstyrelsen föreslår kommunfullmäktige besluta att anta reviderad taxa för bygglov."),
+    ("bifall_andrat", "Detaljplanen antas med de ändringar som framgår av Anna Bergs yrkande."),
+    ("bifall_andrat", "Planen godkänns med den ändring som framgår av Erik Sandbergs (C) ändringsyrkande."),
+    ("avslag", "Motionen avslås."),
+    ("avslag", "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\nDen av Anna Berg väckta motionen avslås."),
+    ("avslag", "Socialnämnden beslutar:\n\n- att föreslå kommunfullmäktige att avslå motionen."),
+    ("aterremiss", "Ärendet återremitteras till kommunstyrelsen för ytterligare beredning."),
+    ("aterremiss", "Kommunstyrelsen beslutar att återremittera ärendet till förvaltningen."),
+    ("bordlagd", "Ärendet bordläggs till nästa sammanträde."),
+    ("bordlagd", "På förslag av Anna Berg (S): Ärendet bordläggs."),
+    ("antecknas", "Informationen antecknas."),
+    ("antecknas", "Redovisningen av uppdraget läggs till handlingarna."),
+    ("antecknas", "Kommunfullmäktige har tagit del av informationen."),
+    ("val", "Till ny ersättare i socialnämnden väljs Otto Bjartmar (M)."),
+    ("val", "Kommunfullmäktige beslutar att Arvid Strandbergs avsägelse godkänns."),
+    ("val", "Kommunstyrelsen föreslår kommunfullmäktige besluta att entlediga Anna Berg (S) från uppdraget."),
+    ("besvarad", "Motionen anses besvarad."),
+    ("besvarad", "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\nInterpellationen anses besvarad."),
+    ("utgar", "Ärendet utgår från dagens sammanträde."),
+    ("utgar", "- Kommunfullmäktige beslutar att ärendet utgår."),
+    ("delvis_bifall", "Motionen bifalls delvis."),
+    ("delvis_bifall", "Kommunfullmäktige beslutar att delvis bifalla medborgarförslaget."),
+    ("yttrande", "Kommunstyrelsen antar förvaltningens förslag som sitt yttrande till Länsstyrelsen."),
+    ("yttrande", "Remissvar till Finansdepartementet godkänns."),
+    ("oklart", "Inga anmälningar förekom."),
+    ("oklart", "Ingen av ledamöterna ansåg sig förhindrad att delta."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), CASES)
+def test_outcome_of_a_beslut(expected: str, text: str) -> None:
+    (outcome,) = beslut(text).outcomes
+    assert outcome.outcome == expected
+
+
+def test_every_outcome_class_has_two_passages() -> None:
+    assert {cls: sum(1 for c, _t in CASES if c == cls) >= 2 for cls in OUTCOMES} == dict.fromkeys(OUTCOMES, True)
+
+
+def test_basis_offsets_and_confidence() -> None:
+    text = "Enligt kommunstyrelsens förslag:\n1. Programmet antas.\n2. Uppdraget förklaras fullgjort."
+    (outcome,) = beslut(text).outcomes
+    start = text.index("Programmet")
+    # the numbered marker is dropped, the sentence keeps its full stop; 0.9 is the generic bifall row
+    assert outcome == ItemOutcome(7, "bifall", 0.9, "Programmet antas.", 1, start, start + len("Programmet antas."), None)
+    assert text[outcome.start : outcome.end] == "Programmet antas."
+
+
+def test_procedure_first_then_the_decision() -> None:
+    text = ("- Kommunfullmäktige beslutar att ärendet får behandlas vid dagens sammanträde trots att det inte har "
+            "kungjorts.\n- Kommunfullmäktige beslutar att Amy Bergstrands avsägelse godkänns.")
+    found = beslut(text)
+    assert found.outcomes[0].outcome == "val"
+    assert found.outcomes[0].basis == "Kommunfullmäktige beslutar att Amy Bergstrands avsägelse godkänns."
+    assert [c.text for c in found.clauses] == [
+        "Kommunfullmäktige beslutar att ärendet får behandlas vid dagens sammanträde trots att det inte har kungjorts",
+        "Kommunfullmäktige beslutar att Amy Bergstrands avsägelse godkänns",
+    ]
+
+
+def test_a_bare_enligt_forslag_reads_the_proposal() -> None:
+    found = item_decisions(item(
+        45,
+        sec("forslag_till_beslut", "Nämnden godkänner anhållan.", 1),
+        sec("beslut", "Enligt förslag.", 2),
+    ))
+    # 0.9 for the generic bifall verb, times 0.8 because the decision is the proposal's text
+    assert found.outcomes == [ItemOutcome(45, "bifall", 0.72, "Nämnden godkänner anhållan.", 1, 0, 27, None)]
+    assert found.clauses == [DecisionClause(45, 1, 1, "Nämnden godkänner anhållan", 0, 26)]
+
+
+def test_last_beslut_is_this_meetings_decision() -> None:
+    found = item_decisions(item(
+        44,
+        sec("beslut", "Stadsstyrelsen beslöt att:\n1. Tjänsten lediganslås.\n2. Rekryteringsgruppen utses.", 1),
+        sec("beslut", "Antecknades för kännedom.", 2),
+    ))
+    assert (found.outcomes[0].outcome, found.outcomes[0].section_position) == ("antecknas", 2)
+    assert [c.text for c in found.clauses] == ["Antecknades för kännedom"]
+
+
+def test_items_without_a_beslut() -> None:
+    answered = item_decisions(item(2, sec("handlaggning", "Kommunstyrelsens ordförande besvarar frågan.")))
+    assert answered.outcomes == [
+        ItemOutcome(2, "besvarad", 0.5, "Kommunstyrelsens ordförande besvarar frågan.", 1, 0, 44, None)
+    ]
+    info = item_decisions(item(3, sec("other", "Förvaltningschefen informerar om verksamheten.")))
+    assert info.outcomes == [ItemOutcome(3, "antecknas", 0.5, None, None, None, None, None)]
+    empty = item_decisions(item(4))
+    assert empty.outcomes == [ItemOutcome(4, "oklart", 0.3, None, None, None, None, None)]
+    assert empty.clauses == []
+
+
+def test_amendment_that_won_makes_bifall_andrat() -> None:
+    found = item_decisions(item(
+        9,
+        sec("yrkanden", "Anna Berg (S) yrkar bifall till kommunstyrelsens förslag med tillägget att uppföljning "
+                        "sker årligen.", 1),
+        sec("beslutsgang", "Ordföranden ställer proposition på bifall respektive avslag på tilläggsyrkandet och "
+                           "finner att det har bifallits.", 2),
+        sec("beslut", "Kommunstyrelsen beslutar att anta planen.", 3),
+    ))
+    assert [(p.person, p.stance, p.won) for p in found.proposals] == [("Anna Berg", "tillagg", True)]
+    assert (found.outcomes[0].outcome, found.outcomes[0].vote_method) == ("bifall_andrat", "acklamation")
+
+
+def test_rejected_amendment_keeps_bifall() -> None:
+    found = item_decisions(item(
+        9,
+        sec("yrkanden", "Anna Berg (S) yrkar bifall till kommunstyrelsens förslag.\n\nErik Ek (M) yrkar bifall till "
+                        "kommunstyrelsens förslag och till tilläggsyrkandet från M.", 1),
+        sec("beslutsgang", "Kommunfullmäktige beslutar först att bifalla kommunstyrelsens förslag. Ordföranden "
+                           "ställer härefter propositioner på bifall respektive avslag på tilläggsyrkandet från M och "
+                           "finner att det har avslagits.", 2),
+        sec("beslut", "Kommunstyrelsen beslutar att anta planen.", 3),
+    ))
+    assert [(p.person, p.stance, p.target, p.won) for p in found.proposals] == [
+        ("Anna Berg", "bifall", "kommunstyrelsens förslag", True),
+        ("Erik Ek", "tillagg", "tilläggsyrkandet från M", False),
+    ]
+    assert found.outcomes[0].outcome == "bifall"
+
+
+def test_classify_reads_the_vocabulary_in_order() -> None:
+    assert classify("Motionen avslås och anses därmed besvarad.") == ("avslag", 0.95)  # avslag is tried first
+    assert classify("Yttrandet till Länsstyrelsen godkänns.") == ("yttrande", 0.9)
+    assert classify("Kommunfullmäktige beslutar att fortsätta sammanträdet.") == ("bifall", 0.9)
+    assert classify("Sammanträdet öppnades.") is None
+
+
+# ---------------------------------------------------------------- clauses
+
+def test_numbered_clauses_keep_their_sub_points() -> None:
+    text = ("Kommunstyrelsen tillstyrker förslaget och föreslår att\nkommunfullmäktige beslutar:\n"
+            "1. Inriktningarna godkänns:\na. Projektet genomförs.\nb. Arbetet planeras.\n"
+            "2. Nämnden får i uppdrag att återkomma.")
+    found = beslut(text)
+    first = text.index("Inriktningarna")
+    second = text.index("Nämnden")
+    assert found.clauses == [
+        DecisionClause(7, 1, 1, "Inriktningarna godkänns: a. Projektet genomförs. b. Arbetet planeras",
+                       first, text.index(".\n2.")),
+        DecisionClause(7, 1, 2, "Nämnden får i uppdrag att återkomma", second, len(text) - 1),
+    ]
+
+
+def test_att_clauses_inline() -> None:
+    text = "Kommunfullmäktige beslutar att godkänna årsredovisningen, att bevilja styrelsen ansvarsfrihet samt att " \
+           "lägga revisionsberättelsen till handlingarna."
+    found = beslut(text)
+    assert [(c.position, c.text) for c in found.clauses] == [
+        (1, "godkänna årsredovisningen"),
+        (2, "bevilja styrelsen ansvarsfrihet"),
+        (3, "lägga revisionsberättelsen till handlingarna"),
+    ]
+    assert [text[c.start : c.end] for c in found.clauses] == [c.text for c in found.clauses]
+    assert found.outcomes[0].outcome == "bifall"  # the first clause decides
+
+
+def test_att_clauses_on_their_own_lines_and_bullets() -> None:
+    lines = beslut("Socialnämnden beslutar:\n\natt godkänna bokslutet,\n\natt överlämna det till revisionen.")
+    assert [c.text for c in lines.clauses] == ["godkänna bokslutet", "överlämna det till revisionen"]
+    bullets = beslut("Kommunfullmäktige beslutar:\n\n- att avsägelsen godkänns,\n\n- att till ny ersättare väljs "
+                     "Tomas Johansson (C).")
+    assert [c.text for c in bullets.clauses] == ["avsägelsen godkänns", "till ny ersättare väljs Tomas Johansson (C)"]
+    assert bullets.outcomes[0].outcome == "val"
+
+
+def test_unstructured_decision_is_one_clause() -> None:
+    found = beslut("Till protokolljusterare utsågs Johanna Norrbygård och Tua Backman. Protokollet justeras "
+                   "elektroniskt senast 21.9.2022.")
+    assert [c.text for c in found.clauses] == [
+        "Till protokolljusterare utsågs Johanna Norrbygård och Tua Backman. Protokollet justeras elektroniskt "
+        "senast 21.9.2022"
+    ]
+    assert found.outcomes[0].basis == "Till protokolljusterare utsågs Johanna Norrbygård och Tua Backman."
+
+
+# ---------------------------------------------------------------- stances, targets, winners
+
+def test_stances_and_targets() -> None:
+    found = item_decisions(item(12, sec("yrkanden", "\n\n".join([
+        "Anna Berg (S) yrkar bifall till kommunstyrelsens förslag.",
+        "Erik Sandberg (C) yrkar avslag på motionen.",
+        "Mats Olofsson (SD) yrkar att ärendet återremitteras.",
+        "Lars Nyström (M) yrkar bordläggning av ärendet.",
+        "Karin Holm (L) yrkar bifall till kommunstyrelsens förslag och till tilläggsyrkandet från L.",
+        "Johan Ek (V) lämnar ett ändringsyrkande: punkt 2 ska lyda att nämnden återkommer i juni.",
+        "Fatima Ali (MP) yrkar att frågan ska få framställas.",
+        "Gunnar Öberg (V) yrkar bifall till Anna Bergs (S) yrkande.",
+    ]))))
+    assert [(p.person, p.stance, p.target) for p in found.proposals] == [
+        ("Anna Berg", "bifall", "kommunstyrelsens förslag"),
+        ("Erik Sandberg", "avslag", "motionen"),
+        ("Mats Olofsson", "aterremiss", "ärendet"),
+        ("Lars Nyström", "bordlaggning", "ärendet"),
+        ("Karin Holm", "tillagg", "tilläggsyrkandet från L"),
+        ("Johan Ek", "andring", None),
+        ("Fatima Ali", "eget_forslag", None),
+        ("Gunnar Öberg", "bifall", "Anna Bergs (S) yrkande"),
+    ]
+    assert [p.won for p in found.proposals] == [None] * 8  # no propositionsordning: nothing says who won
+
+
+def test_winner_from_the_propositionsordning() -> None:
+    found = item_decisions(item(
+        68,
+        sec("yrkanden", "Robert Wenglén (M) yrkar bifall till kommunstyrelsens förslag.\n\nOscar Sedira (SD) yrkar "
+                        "bifall till kommunstyrelsens förslag med följande ändring: kommunstyrelsen bemyndigas.\n\n"
+                        "Anna Berg (S) yrkar bifall till Oscar Sediras yrkande.", 1),
+        sec("beslutsgang", "Ordföranden ställer yrkandena mot varandra och finner att kommunfullmäktige beslutar i "
+                           "enlighet med Robert Wengléns yrkande. Votering begärs.", 2),
+        sec("beslut", "Kommunfullmäktige beslutar att inrätta ett investeringsanslag.", 3),
+    ))
+    assert [(p.person, p.stance, p.won) for p in found.proposals] == [
+        ("Robert Wenglén", "bifall", True),
+        ("Oscar Sedira", "andring", None),  # the ändring is not put on its own: nothing says it lost by name
+        ("Anna Berg", "bifall", False),
+    ]
+    assert (found.outcomes[0].outcome, found.outcomes[0].vote_method) == ("bifall", "votering")
+
+
+def test_ks_proposes_rejection_and_the_avslag_side_wins() -> None:
+    found = item_decisions(item(
+        288,
+        sec("beslut", "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:\nDen av Emma Altenhammar väckta "
+                      "motionen avslås.", 1),
+        sec("yrkanden", "Jörgen Fogelklou (SD) yrkar bifall till motionen.\n\nKarin Pleijel (MP) yrkar avslag på "
+                        "motionen.", 2),
+        sec("beslutsgang", "Ordföranden ställer propositioner på yrkandena och finner att kommunstyrelsen beslutat "
+                           "avstyrka motionen.", 3),
+    ))
+    assert found.outcomes[0].outcome == "avslag"
+    assert found.outcomes[0].basis == "Den av Emma Altenhammar väckta motionen avslås."
+    assert [(p.person, p.stance, p.target, p.won) for p in found.proposals] == [
+        ("Jörgen Fogelklou", "bifall", "motionen", False),
+        ("Karin Pleijel", "avslag", "motionen", True),
+    ]
+    assert found.outcomes[0].vote_method == "acklamation"
+
+
+def test_votes_are_voteringar() -> None:
+    found = item_decisions(item(3, sec("omrostning", "Med 35 ja-röster mot 25 nej-röster beslutar fullmäktige att "
+                                                     "bifalla kommunstyrelsens förslag.")))
+    assert [v.method for v in found.votes] == ["votering"]
+    assert found.outcomes[0].vote_method == "votering"
+
+
+# ---------------------------------------------------------------- the seed sample protocol
+
+@pytest.fixture(scope="module")
+def seed() -> Protocol:
+    from pipeline.decide import decide
+    from pipeline.extract import extract
+    from pipeline.segment import segment
+
+    return decide(segment(extract(SEED_PDF)))
+
+
+def test_seed_sample_outcome_clause_and_stances(seed: Protocol) -> None:
+    found = seed.decisions
+    basis = ("Ärendet kompletteras inför regionala utvecklingsnämndens behandling av ärendet med ett sammanfattande "
+             "PM av ärendets viktiga händelser och steg.")
+    # the heading line "Beslut/beredning på sammanträdet:" (35 characters with its blank line) is no decision
+    assert found.outcomes == [ItemOutcome(76, "bifall", 0.9, basis, 4, 35, 179, "acklamation")]
+    (clause,) = found.clauses
+    assert (clause.item_number, clause.section_index, clause.position, clause.start) == (76, 4, 1, 35)
+    assert clause.text.startswith(basis + " Förslag till beslut i regionala utvecklingsnämnden: • För att")
+    assert [(p.person, p.stance, p.target, p.won) for p in found.proposals] == [
+        ("Richard Carstedt", "bifall",
+         "den politiska styrgruppens förslag till beslut i regionala utvecklingsnämnden", True),
+        ("Åsa Ågren Wikström", "eget_forslag", None, True),  # "... enligt Åsa Ågren Wikströms förslag och finner
+    ]                                                         # att utskottet bifaller densamma"
+
+
+# ---------------------------------------------------------------- a failure in one item is a warning
+
+def _protocol() -> Protocol:
+    items = [item(1, sec("beslut", "Informationen antecknas.")), item(2, sec("beslut", "Motionen avslås."))]
+    return Protocol(path="p.txt", sha256="0", size=0, page_count=1, doc_type="protokoll",
+                    meeting=Meeting(body="Kommunstyrelsen", meeting_date="2024-03-12"), items=items, pages=[])
+
+
+def test_failure_in_one_item_becomes_a_warning_and_the_rest_is_kept() -> None:
+    def fails_on_item_2(it: Item, *args: object) -> Decisions:
+        if it.number == 2:
+            raise ValueError("unexpected layout")
+        return item_decisions(it, *args)  # type: ignore[arg-type]
+
+    protocol = _protocol()
+    protocol.decisions = extract_decisions(protocol, decide_item=fails_on_item_2)
+    issue = DocumentIssue(
+        "warning", "decide_failed",
+        "§ 2: reading the decisions failed (ValueError: unexpected layout); the item is stored without proposals, "
+        "votes, outcome or clauses (report it with the file)",
+        item_number=2, page=1,
+    )
+    assert protocol.decisions.issues == [issue]
+    assert [(o.item_number, o.outcome) for o in protocol.decisions.outcomes] == [(1, "antecknas")]
+    assert issue in check_protocol(protocol)  # the self-checks carry it to document_issues
+
+
+def test_no_failure_no_issue() -> None:
+    protocol = _protocol()
+    found = extract_decisions(protocol)
+    assert found.issues == []
+    assert [(o.item_number, o.outcome) for o in found.outcomes] == [(1, "antecknas"), (2, "avslag")]
+    assert Decisions.from_dict(found.to_dict()) == found
