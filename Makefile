@@ -21,8 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-ingest: install ## Import every PDF under data/raw into data/processed/protocols.db
-	$(BIN)/protokoll ingest $(RAW)
+ingest: install ## Import every PDF under RAW (data/raw) into DB (data/processed/protocols.db); make ingest RAW=dir DB=file
+	@rc=0; $(BIN)/protokoll ingest --db "$(DB)" "$(RAW)" || rc=$$?; \
+	echo "database: $(DB)"; \
+	echo "next: $(BIN)/protokoll status --db $(DB)   |   make serve DB=$(DB)   |   docs/operations.md"; \
+	exit $$rc
 
 test: install ## Run the test suite (all of it: slow, corpus and OCR tests too)
 	$(BIN)/python -m pytest
