@@ -556,7 +556,10 @@ def migrate(engine: Engine, upto: str | None = None) -> list[str]:
                 log.info("applied migration %s", name)
                 applied.append(name)
     except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseError(mask_url(f"cannot prepare database {engine.url!r}: {exc}")) from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = engine.url.database if engine.dialect.name == "sqlite" else repr(engine.url)
+        hint = " (is its folder there and writable?)" if engine.dialect.name == "sqlite" else ""
+        raise DatabaseError(mask_url(f"cannot prepare database {where}: {first}{hint}")) from exc
     return applied
 
 

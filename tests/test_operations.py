@@ -503,3 +503,19 @@ def test_copies_are_recorded_and_documents_path_follows_the_content(db_url: str,
     assert ingest(tmp_path, db_url, "-q", str(x)).returncode == 0
     assert rows(db_url, holders) == [(str(x), str(x)), (str(y), str(y))]
     assert rows(db_url, "SELECT path, page_count FROM documents ORDER BY path") == [(str(x), 8), (str(y), 1)]
+
+
+def test_a_database_in_a_folder_that_cannot_be_written_is_exit_3_with_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not permitted here (needs CAP_LINUX_IMMUTABLE)")
+    try:
+        result = ingest(tmp_path, str(folder / "t.db"), "-q", str(FIXTURES / "minimal-protocol.pdf"))
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert result.returncode == 3
+    assert result.stderr == (
+        f"protokoll: cannot prepare database {folder}/t.db: (sqlite3.OperationalError) unable to open database file "
+        "(is its folder there and writable?)\n")
+    assert list(folder.iterdir()) == []
