@@ -54,7 +54,7 @@ eval-corpus: install ## Run the pipeline over ../shared/corpus and print what it
 eval-anatomy: install ## Score regions, items, sections, recipients, metadata against the hand-annotated gold (tune and blind splits)
 	$(BIN)/python scripts/eval_anatomy.py
 
-bench: install ## Benchmark pages/s per stage and end to end on a generated corpus (writes docs/performance.md)
+bench: install ## Peers side by side (PDFium text, pdfplumber loop, ingest --jobs 1/2), RSS, 10,000-file re-run (writes docs/performance.md)
 	$(BIN)/python scripts/bench.py --out docs/performance.md
 
 serve: install ## Browse data/processed/protocols.db in Datasette (installs the serve extra on first use)

@@ -843,3 +843,58 @@ def prune(ctx: Context, db_url: str | None, dry_run: bool, remove_all: bool, wai
         what = f"{n} document{'s' if n != 1 else ''} whose files are gone"
         click.echo(f"protokoll: {'would remove' if dry_run else 'removed'} {what}" if n else
                    "protokoll: every document has a file; nothing to remove", err=True)
+
+
+@main.command()
+@click.argument("pdf", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document", "document_id", type=int, metavar="ID", help="A document of the database (documents.id).")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Every document of the database, and DIR/index.html sorted by number of issues.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Folder for the report [default: PROCESSED/review].")
+@_db_option
+@_model_option
+@_extract_options
+@click.pass_obj
+def review(ctx: Context, pdf: Path | None, document_id: int | None, all_dir: Path | None, output: Path | None,
+           db_url: str | None, model: str | None, extractor: str, no_ocr: bool, ocr_dpi: int) -> None:
+    """An HTML report per document: its pages as images with the boxes of every stored row.
+
+    PDF runs the stages in memory and writes no database; --document ID reads one document of the
+    database, --all DIR every one (with an index, the most issues first). The database is opened
+    read-only and never created or changed. Exit 1 when the PDF could not be read.
+    """
+    from . import review as report
+    from .ingest import run_boxes
+    from .query import up_to_date_engine
+
+    if sum(x is not None for x in (pdf, document_id, all_dir)) != 1:
+        raise click.UsageError("name a PDF, or --document ID, or --all DIR (one of them)")
+    folder = all_dir or output or ctx.store.root / "review"
+    if pdf is not None:
+        shown = display_path(pdf)
+        extracted = run_extract(pdf, shown, _options(extractor, no_ocr, ocr_dpi))
+        result = run_decide(run_segment(extracted))
+        if isinstance(result, Protocol):
+            result = run_boxes(run_tag(result, _nlp(model)), extracted)
+        if isinstance(result, Failure):
+            _report_failure(result)
+            sys.exit(EXIT_FAILED)
+        click.echo(report.write_report(report.from_protocol(result, pdf.stem), folder))
+        sys.exit(EXIT_OK)
+    engine = up_to_date_engine(db_url)  # a missing or older database is exit 3, and nothing is created
+    if document_id is not None:
+        found = report.from_database(engine, document_id)
+        if found is None:
+            raise click.BadParameter(f"no imported document {document_id} in the database (see 'protokoll status')",
+                                     param_hint="--document")
+        click.echo(report.write_report(found, folder))
+        sys.exit(EXIT_OK)
+    rows = report.documents(engine)
+    written: dict[int, str] = {}
+    for row in rows:
+        one = report.from_database(engine, row.id) if row.status == "ok" else None
+        if one is not None:
+            written[row.id] = report.write_report(one, folder).name
+    click.echo(report.write_index(rows, written, folder))
+    sys.exit(EXIT_OK)

@@ -47,6 +47,19 @@ def _fk(name: str, target: str) -> sa.Column[int]:
     return sa.Column(name, sa.Integer, sa.ForeignKey(f"{target}.id", ondelete="CASCADE"), nullable=False, index=True)
 
 
+def _person_link() -> list[sa.Column[Any]]:
+    """added by 0014_persons: the person a person-bearing row names (pipeline/persons.py), and how it was found.
+
+    No foreign key: the rows are rewritten with their document, the registry is rebuilt per
+    organisation (persons.refresh), and a person without rows is removed there.
+    """
+    return [
+        sa.Column("person_id", sa.Integer, index=True),
+        sa.Column("match_method", sa.String(20)),  # pipeline.persons.MATCH_METHODS
+        sa.Column("match_score", sa.Float),
+    ]
+
+
 schema_migrations = sa.Table(
     "schema_migrations",
     metadata,
@@ -113,6 +126,8 @@ attendees = sa.Table(
     sa.Column("replaces", sa.Text),
     sa.Column("presence", sa.Text),  # added by 0008_cover: "§§ 18-33", "kl. 15.58-"
     sa.Column("name_norm", sa.Text),  # added by 0009_people: "First Last"
+    *_person_link(),
+    sa.Column("replaces_person_id", sa.Integer),  # added by 0014_persons: the person of ``replaces``
 )
 
 items = sa.Table(
@@ -165,6 +180,7 @@ def _mention_columns() -> list[sa.Column[Any]]:
         sa.Column("unit", sa.String(10)),
         sa.Column("source", sa.String(10)),
         sa.Column("norm", sa.Text),  # added by 0009_people: PERSON as "First Last", matching attendees.name_norm
+        *_person_link(),  # PERSON only
     ]
 
 
@@ -208,6 +224,7 @@ proposals = sa.Table(
     sa.Column("stance", sa.String(20)),  # added by 0013_outcome: pipeline.types.PROPOSAL_STANCES
     sa.Column("target", sa.Text),  # added by 0013_outcome: what it supports or opposes
     sa.Column("won", sa.Boolean),  # added by 0013_outcome: null when the protocol does not say
+    *_person_link(),
 )
 
 votes = sa.Table(
@@ -233,6 +250,7 @@ vote_members = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("party", sa.String(10)),
     sa.Column("vote", sa.String(12), nullable=False),  # ja | nej | avstår | frånvarande
+    *_person_link(),
 )
 
 
@@ -246,6 +264,7 @@ def _stance_table(name: str) -> sa.Table:
         sa.Column("person", sa.Text),
         sa.Column("party", sa.String(10)),
         sa.Column("text", sa.Text, nullable=False),
+        *_person_link(),
     )
 
 
@@ -267,6 +286,43 @@ recusals = sa.Table(
     sa.Column("for_item_number", sa.Integer),  # the § a declaration names; null when written in the item itself
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("page", sa.Integer),
+    *_person_link(),
+)
+
+# added by 0014_persons: the person registry, one organisation (municipality or region) at a time.
+# Derived from the person-bearing rows at load time (pipeline/persons.py); docs/schema.md "People".
+persons = sa.Table(
+    "persons",
+    metadata,
+    _id(),
+    sa.Column("name", sa.Text, nullable=False),  # "Siw Frostdahl-Blomqvist": the most frequent full form
+    sa.Column("given_name", sa.Text),
+    sa.Column("family_name", sa.Text),
+    sa.Column("organisation", sa.Text, index=True),  # null: the meeting did not say, linked within it only
+    sa.Column("sort_name", sa.Text, nullable=False),  # "Frostdahl-Blomqvist, Siw"
+    sa.Column("identifiers", sa.JSON),  # {"key": "..."}: the resolution key; other schemes may be added
+)
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    _id(),
+    _fk("person_id", "persons"),
+    sa.Column("organisation", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("role", sa.String(20), nullable=False),  # ledamot | ersättare | ordförande | vice ordförande
+    sa.Column("party", sa.String(10)),
+    sa.Column("start_date", sa.Date),  # first and last meeting seen in this role
+    sa.Column("end_date", sa.Date),
+    sa.Column("source", sa.String(20), nullable=False),  # attendance | ersätter
+)
+
+person_aliases = sa.Table(
+    "person_aliases",
+    metadata,
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),  # as written
+    sa.Column("source", sa.String(20), primary_key=True),  # the table it was written in: attendees, entities, ...
 )
 
 # added by 0013_outcome: an item's decision cut into its numbered points, att-clauses or bullets.
@@ -323,6 +379,26 @@ document_issues = sa.Table(
     sa.CheckConstraint("severity IN ('error', 'warning')", name="document_issues_severity"),
 )
 ANATOMY_TABLES = [regions, attachments, document_issues]
+
+
+def _box_columns(page: bool) -> list[sa.Column[Any]]:
+    """added by 0015_boxes: where the row's value stands on the page (pipeline/boxes.py), in PDF points
+    from the top left: the first line's box; ``boxes`` (JSON) the further lines and pages, when any."""
+    return [
+        *([sa.Column("page", sa.Integer)] if page else []),  # entities and cover_entities have their page already
+        *(sa.Column(name, sa.Float) for name in ("x0", "y0", "x1", "y1")),
+        sa.Column("boxes", sa.Text),  # [[page, x0, y0, x1, y1], ...]; null when the value fits one line
+    ]
+
+
+# the rows that get a box, and whether the table needs a ``page`` column for it
+BOXED_TABLES = {
+    "items": True, "sections": True, "entities": False, "cover_entities": False, "attendees": True,
+    "recipients": True, "proposals": True, "votes": True, "attachments": True,
+}
+for _name, _page in BOXED_TABLES.items():
+    for _column in _box_columns(_page):
+        metadata.tables[_name].append_column(_column)
 
 document_paths = sa.Table(
     "document_paths",

@@ -469,24 +469,30 @@ def _words_of(chars: list[dict[str, Any]], share: Callable[[Any], Any] = lambda 
     """Split a line's characters into words at spaces and at visible gaps."""
     words: list[Word] = []
     current: list[dict[str, Any]] = []
-
-    def flush() -> None:
-        if current:
-            text = "".join(c["text"] for c in current).translate(PUA_BULLETS)
-            words.append(Word(share(text), share(round(current[0]["x0"], 2)),
-                              share(round(min(c["top"] for c in current), 2)),
-                              share(round(current[-1]["x1"], 2)), share(round(max(c["bottom"] for c in current), 2))))
-            current.clear()
-
     for c in chars:
         if c["text"].isspace():
-            flush()
+            if current:
+                words.append(_word(current, share))
+                current = []
             continue
         if current and c["x0"] - current[-1]["x1"] > 0.15 * max(c.get("size", 10), 1):
-            flush()
+            words.append(_word(current, share))
+            current = []
         current.append(c)
-    flush()
+    if current:
+        words.append(_word(current, share))
     return words
+
+
+def _word(chars: list[dict[str, Any]], share: Callable[[Any], Any]) -> Word:
+    """One word from its characters: the text and the box around them, rounded to 0.01 pt."""
+    if len(chars) == 1:
+        c = chars[0]
+        return Word(share(c["text"].translate(PUA_BULLETS)), share(round(c["x0"], 2)), share(round(c["top"], 2)),
+                    share(round(c["x1"], 2)), share(round(c["bottom"], 2)))
+    text = "".join([c["text"] for c in chars]).translate(PUA_BULLETS)
+    return Word(share(text), share(round(chars[0]["x0"], 2)), share(round(min([c["top"] for c in chars]), 2)),
+                share(round(chars[-1]["x1"], 2)), share(round(max([c["bottom"] for c in chars]), 2)))
 
 
 def _line_key(text: str) -> str:

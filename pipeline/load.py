@@ -10,14 +10,15 @@ same path.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from . import db
+from . import db, persons
 from .errors import DatabaseError
 from .types import Decisions, Entity, Failure, Protocol
 
@@ -87,6 +88,7 @@ def save(
             with db.write_transaction(engine) as conn:
                 outcome, document_id = _save(conn, doc, force)
                 _record_path(conn, document_id, doc.path, doc.size, mtime, run_id, isinstance(doc, Failure))
+                persons.refresh_pending(conn)  # persons of rows a replaced or moved document took away
                 if outcome != "unchanged" and run_id is not None:
                     conn.execute(sa.update(db.documents).where(db.documents.c.id == document_id).values(run_id=run_id))
                 return outcome
@@ -160,6 +162,7 @@ def delete_document(engine: Engine, document_id: int) -> None:
     try:
         with db.write_transaction(engine) as conn:
             _delete(conn, [document_id])
+            persons.refresh_pending(conn)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseError(f"could not delete document {document_id} from the database: {exc}") from exc
 
@@ -171,6 +174,7 @@ def _delete(conn: Connection, document_ids: list[int]) -> None:
     for table in db.ANATOMY_TABLES:
         conn.execute(sa.delete(table).where(table.c.document_id.in_(document_ids)))
     meeting_ids = sa.select(db.meetings.c.id).where(db.meetings.c.document_id.in_(document_ids))
+    persons.forget_meetings(conn, meeting_ids)  # their persons are refreshed once the rows are gone
     item_ids = sa.select(db.items.c.id).where(db.items.c.meeting_id.in_(meeting_ids))
     vote_ids = sa.select(db.votes.c.id).where(db.votes.c.item_id.in_(item_ids))
     conn.execute(sa.delete(db.vote_members).where(db.vote_members.c.vote_id.in_(vote_ids)))
@@ -212,6 +216,17 @@ def _entity_row(e: Entity) -> dict[str, object]:
     }
 
 
+def _box(doc: Protocol, key: str, page: bool = True) -> dict[str, Any]:
+    """The box columns of a row (``db._box_columns``) from ``doc.boxes[key]`` (``boxes.box_key``); all null when
+    the value was not located. ``page`` False for entities, whose ``page`` column is their own."""
+    found = doc.boxes.get(key)
+    first = found[0] if found else [None] * 5
+    row: dict[str, Any] = {"page": first[0]} if page else {}
+    row.update(x0=first[1], y0=first[2], x1=first[3], y1=first[4],
+               boxes=json.dumps(found[1:]) if found and len(found) > 1 else None)
+    return row
+
+
 def _insert_protocol(conn: Connection, doc: Protocol) -> int:
     document_id = conn.execute(
         sa.insert(db.documents)
@@ -241,42 +256,49 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(
             sa.insert(db.attendees),
             [{"meeting_id": meeting_id, "name": a.name, "party": a.party, "role": a.role, "kind": a.kind,
-              "replaces": a.replaces, "presence": a.presence, "name_norm": a.norm} for a in m.attendees],
+              "replaces": a.replaces, "presence": a.presence, "name_norm": a.norm,
+              **_box(doc, f"attendee/{k}")} for k, a in enumerate(m.attendees)],
         )
     if m.entities:
-        conn.execute(sa.insert(db.cover_entities), [{"meeting_id": meeting_id, **_entity_row(e)} for e in m.entities])
+        conn.execute(sa.insert(db.cover_entities), [{"meeting_id": meeting_id, **_entity_row(e),
+                                                     **_box(doc, f"cover_entity/{k}", page=False)}
+                                                    for k, e in enumerate(m.entities)])
     entity_rows: list[dict[str, object]] = []
     item_ids: dict[int, int] = {}
     section_ids: dict[tuple[int, int], int] = {}
-    for item in doc.items:
+    for i, item in enumerate(doc.items):
         item_id = conn.execute(
             sa.insert(db.items)
             .values(
                 meeting_id=meeting_id, number=item.number, title=item.title, case_number=item.case_number,
-                page_start=item.page_start, page_end=item.page_end,
+                page_start=item.page_start, page_end=item.page_end, **_box(doc, f"item/{i}"),
             )
             .returning(db.items.c.id)
         ).scalar_one()
         item_ids.setdefault(item.number, item_id)
         if item.recipients:
-            conn.execute(sa.insert(db.recipients), [{"item_id": item_id, "name": r} for r in item.recipients])
-        for section in item.sections:
+            conn.execute(sa.insert(db.recipients), [{"item_id": item_id, "name": r, **_box(doc, f"recipient/{i}/{k}")}
+                                                    for k, r in enumerate(item.recipients)])
+        for j, section in enumerate(item.sections):
             section_id = conn.execute(
                 sa.insert(db.sections)
                 .values(
                     item_id=item_id, position=section.position, kind=section.kind, heading=section.heading,
                     text=section.text, page_start=section.page_start, page_end=section.page_end,
+                    **_box(doc, f"section/{i}/{j}"),
                 )
                 .returning(db.sections.c.id)
             ).scalar_one()
             section_ids.setdefault((item.number, section.position), section_id)
             entity_rows.extend(
-                {"item_id": item_id, "section_id": section_id, **_entity_row(e)} for e in section.entities
+                {"item_id": item_id, "section_id": section_id, **_entity_row(e),
+                 **_box(doc, f"entity/{i}/{j}/{k}", page=False)} for k, e in enumerate(section.entities)
             )
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)
     _insert_decisions(conn, doc, item_ids, section_ids)
     _insert_anatomy(conn, doc, int(document_id), item_ids)
+    persons.link_meeting(conn, int(meeting_id))  # every person-bearing row gets its person_id
     return int(document_id)
 
 
@@ -293,8 +315,9 @@ def _insert_anatomy(conn: Connection, doc: Protocol, document_id: int, item_ids:
         conn.execute(sa.insert(db.regions), rows)
     rows = [
         {"document_id": document_id, "item_id": item_id(a.item_number), "label": a.label, "kind": a.kind,
-         "title": a.title, "page_start": a.page_start, "page_end": a.page_end, "text": a.text}
-        for a in doc.attachments
+         "title": a.title, "page_start": a.page_start, "page_end": a.page_end, "text": a.text,
+         **_box(doc, f"attachment/{k}")}
+        for k, a in enumerate(doc.attachments)
     ]
     if rows:
         conn.execute(sa.insert(db.attachments), rows)
@@ -328,8 +351,8 @@ def _insert_decisions(
         conn.execute(sa.insert(db.decision_clauses), rows)
     rows = [
         {**where(p.item_number, p.section_position), "person": p.person, "party": p.party, "kind": p.kind, "text": p.text,
-         "stance": p.stance, "target": p.target, "won": p.won}
-        for p in found.proposals
+         "stance": p.stance, "target": p.target, "won": p.won, **_box(doc, f"proposal/{k}")}
+        for k, p in enumerate(found.proposals)
         if p.item_number in item_ids
     ]
     if rows:
@@ -351,13 +374,14 @@ def _insert_decisions(
     ]
     if rows:
         conn.execute(sa.insert(db.recusals), rows)
-    for v in found.votes:
+    for k, v in enumerate(found.votes):
         if v.item_number not in item_ids:
             continue
         vote_id = conn.execute(
             sa.insert(db.votes)
             .values(**where(v.item_number, v.section_position), question=v.question, ja=v.ja, nej=v.nej,
-                    avstar=v.avstar, franvarande=v.franvarande, warning=v.warning, method=v.method)
+                    avstar=v.avstar, franvarande=v.franvarande, warning=v.warning, method=v.method,
+                    **_box(doc, f"vote/{k}"))
             .returning(db.votes.c.id)
         ).scalar_one()
         if v.members:

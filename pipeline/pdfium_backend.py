@@ -16,6 +16,13 @@ returns, with pdfminer's geometry, so ``extract.py`` treats both alike:
   since pdfplumber only sees the characters in the content stream;
 * a glyph without a Unicode mapping becomes ``(cid:NN)``, as in pdfminer.
 
+One pass over a page's characters (``_fast_chars``) makes the char dicts: what
+depends only on the text object (font, size, matrix, descent) is worked out
+once per object, and a space PDFium generated between two objects is decided
+when the page is read. A page with rotated text (a character without a loose
+box) is read again by the general two-pass code (``_chars``, ``_pdfminer_chars``),
+which gives the same dicts (``tests/test_speed_contract.py``).
+
 Only the PDFium calls live here; ``extract.py`` turns the lines into ``Line`` and
 ``Word`` objects for both backends. One page is open at a time.
 """
@@ -97,7 +104,10 @@ def iter_pages(pdf: Any) -> Iterator[RawPage]:
         try:
             textpage = page.get_textpage()
             width, height, ctm = _page_frame(page)
-            chars = _chars(textpage, ctm, height, fonts, spaces)
+            try:
+                chars = _fast_chars(textpage, ctm, height, fonts, spaces)
+            except _Rotated:
+                chars = _chars(textpage, ctm, height, fonts, spaces)
             yield RawPage(width, height, text_lines(chars), functools.partial(_image_share, page))
         finally:
             if textpage is not None:
@@ -158,6 +168,116 @@ def _standard_descent(name: str) -> float | None:
     if metrics is None:
         return None
     return -abs(float(metrics[0].get("Descent", 0))) / 1000.0  # type: ignore[arg-type]
+
+
+class _Rotated(Exception):
+    """A character without a loose box (rotated text): the page needs the general path."""
+
+
+def _fast_chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
+                spaces: dict[int, float]) -> list[dict[str, Any]]:
+    """``_chars`` and ``_pdfminer_chars`` in one pass: the same char dicts, for pages without rotated text.
+
+    What depends only on the text object (font, size, matrix in device space,
+    descent) is worked out once per object, so a character costs its PDFium
+    calls, a few additions and one dict. A space PDFium generated between two
+    text objects is decided at the end, when the page has shown its real spaces
+    (``spaces``), as the two-pass path does. Raises ``_Rotated`` for a character
+    without a loose box (its advance needs the next character).
+    """
+    import pypdfium2.raw as c
+
+    api = _api()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    count = c.FPDFText_CountChars(textpage)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect = c.FS_RECTF()
+    get_unicode, is_generated, map_error = api.unicode, api.generated, api.map_error
+    get_origin, get_loose, get_obj = api.origin, api.loose, api.text_object
+    ca, cb, cc, cd, ce, cf = ctm
+    objects: dict[int, tuple[Any, ...]] = {}
+    chars: list[dict[str, Any]] = []
+    append = chars.append
+    candidates: list[tuple[int, int, float]] = []  # (position in chars, font key, size): generated spaces
+    last_key = info_key = 0  # text object of the last char appended, and of ``info``
+    last_x = last_y = 0.0
+    after_generated = False  # a generated space since the last char: no merging, maybe a dropped space
+    info: tuple[Any, ...] = ()
+    for i in range(count):
+        code = get_unicode(tp, i)
+        if code in GENERATED_CANDIDATES and is_generated(tp, i):
+            if code == 0x20:
+                after_generated = bool(chars)
+            continue  # a generated line break: lines are found from positions
+        key = get_obj(tp, i)
+        if not key:
+            continue
+        if key != info_key:
+            info = objects.get(key) or _object_info(textpage, i, key, fonts, objects, ctm)
+            info_key = key
+        if code == 0x02:
+            text = "-"
+        elif map_error(tp, i):
+            text = f"(cid:{code})"
+        else:
+            text = chr(code) if code < 0x110000 else "\ufffd"
+        get_origin(tp, i, ox, oy)
+        x_o, y_o = ox.value, oy.value
+        if key == last_key and not after_generated and x_o == last_x and y_o == last_y:
+            chars[-1]["text"] += text  # one glyph, several characters (see ``_chars``)
+            continue
+        name, bold, fs, ua, font_key, a, b, cm, d, c_lo, c_hi, d_lo, d_hi, upright, plain = info
+        if not ua or not get_loose(tp, i, rect):
+            raise _Rotated
+        adv = (rect.right - x_o) / ua
+        if text == " " and adv and fs > 0:
+            spaces.setdefault(font_key, adv / fs)
+        x = x_o * ca + y_o * cc + ce
+        y = x_o * cb + y_o * cd + cf
+        if plain:
+            x0, x1 = x, x + a * adv
+            if x1 < x0:
+                x0, x1 = x1, x0
+            y0, y1 = y + d_lo, y + d_hi
+            if y1 < y0:
+                y0, y1 = y1, y0
+        else:
+            xa, yb = x + a * adv, y + b * adv
+            x0, x1 = min(x + c_lo, xa + c_lo, x + c_hi, xa + c_hi), max(x + c_lo, xa + c_lo, x + c_hi, xa + c_hi)
+            y0, y1 = min(y + d_lo, yb + d_lo, y + d_hi, yb + d_hi), max(y + d_lo, yb + d_lo, y + d_hi, yb + d_hi)
+        if after_generated and key != last_key:
+            candidates.append((len(chars), font_key, fs))
+        append({"text": text, "x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0,
+                "size": y1 - y0, "upright": upright, "fontname": name, "bold": bold})
+        last_key, last_x, last_y, after_generated = key, x_o, y_o, False
+    for pos, font_key, fs in reversed(candidates):
+        prev, char = chars[pos - 1], chars[pos]
+        if _dropped_space(prev, char, spaces.get(font_key, DEFAULT_SPACE) * fs):
+            chars.insert(pos, {**prev, "text": " ", "x0": prev["x1"], "x1": char["x0"]})
+    return chars
+
+
+def _object_info(textpage: Any, index: int, key: int, fonts: dict[int, FontInfo],
+                 objects: dict[int, tuple[Any, ...]], ctm: tuple[float, ...]) -> tuple[Any, ...]:
+    """What ``_fast_chars`` needs of a text object, computed with the same operations as ``_pdfminer_chars``."""
+    import pypdfium2.raw as c
+
+    obj = ctypes.cast(key, c.FPDF_PAGEOBJECT)
+    font = c.FPDFTextObj_GetFont(obj)
+    name, bold, descent = _font_info(font, fonts)
+    size, matrix = ctypes.c_float(), c.FS_MATRIX()
+    c.FPDFTextObj_GetFontSize(obj, size)
+    c.FPDFText_GetMatrix(textpage, index, matrix)
+    fs, ua, ub, uc, ud = size.value, matrix.a, matrix.b, matrix.c, matrix.d
+    ca, cb, cc, cd = ctm[:4]
+    a, b = ua * ca + ub * cc, ua * cb + ub * cd
+    cm, d = uc * ca + ud * cc, uc * cb + ud * cd
+    desc = descent * fs
+    info = (name, bold, fs, ua if abs(ua) > 1e-6 else 0.0, ctypes.cast(font, ctypes.c_void_p).value or 0,
+            a, b, cm, d, cm * desc, cm * (desc + fs), d * desc, d * (desc + fs),
+            a * d > 0 and b * cm <= 0, b == 0 and cm == 0)
+    objects[key] = info
+    return info
 
 
 def _chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
@@ -355,43 +475,80 @@ def _words(line: list[dict[str, Any]], upright: bool) -> Iterator[list[dict[str,
 
 
 def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chars (in content order) -> pdfplumber's ``extract_text_lines(layout=False, strip=True, return_chars=True)``."""
+    """Chars (in content order) -> pdfplumber's ``extract_text_lines(layout=False, strip=True, return_chars=True)``.
+
+    A line's ``chars`` lists each char once (pdfplumber repeats a char once per
+    letter of its text; ``extract._lines_of`` takes the distinct ones either way).
+    """
     words: list[list[dict[str, Any]]] = []
     for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
         members = list(group)
         if upright:
             lines = _cluster(members, itemgetter("top"), preserve_order=False)
-            sort_key: Callable[[dict[str, Any]], Any] = lambda ch: ch["x0"]  # noqa: E731
+            sort_key: Callable[[dict[str, Any]], Any] = itemgetter("x0")
         else:  # rotated text reads top to bottom, lines ordered left to right
             lines = _cluster(members, itemgetter("x0"), preserve_order=False)
-            sort_key = lambda ch: (ch["top"], ch["bottom"])  # noqa: E731
+            sort_key = itemgetter("top", "bottom")
         for line in lines:
-            words.extend(_words(sorted(line, key=sort_key), bool(upright)))
+            line.sort(key=sort_key)
+            words.extend(_words(line, bool(upright)))
+    tops = [min(ch["top"] for ch in w) for w in words]
+    ids = _cluster_ids(set(tops))
     result: list[dict[str, Any]] = []
-    tops = {id(w): min(ch["top"] for ch in w) for w in words}
-    for row in _cluster_words(words, tops):
-        letters: list[tuple[str, dict[str, Any] | None]] = []
-        for k, word in enumerate(row):
-            if k:
-                letters.append((" ", None))
-            for ch in word:
-                letters.extend((letter, ch) for letter in LIGATURES.get(ch["text"], ch["text"]))
-        start, end = 0, len(letters)
-        while start < end and letters[start][0] == " ":
-            start += 1
-        while end > start and letters[end - 1][0] == " ":
-            end -= 1
-        if start == end:
-            continue
-        kept = letters[start:end]
-        line_chars = [ch for _, ch in kept if ch is not None]
-        result.append({
-            "text": "".join(t for t, _ in kept),
-            "x0": min(ch["x0"] for ch in line_chars), "top": min(ch["top"] for ch in line_chars),
-            "x1": max(ch["x1"] for ch in line_chars), "bottom": max(ch["bottom"] for ch in line_chars),
-            "chars": line_chars,
-        })
+    start = 0
+    for end in range(1, len(words) + 1):
+        if end == len(words) or ids[tops[end]] != ids[tops[start]]:
+            joined = _joined(words[start:end])
+            if joined is not None:
+                result.append(joined)
+            start = end
     return result
+
+
+def _joined(row: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """The words of one text line joined by single spaces, stripped, with the line's box and chars."""
+    line_chars = [ch for word in row for ch in word]
+    text = " ".join("".join([LIGATURES.get(t, t) for t in [ch["text"] for ch in word]]) for word in row)
+    if text[:1] == " " or text[-1:] == " ":  # a char whose text starts or ends with a space: strip letter by letter
+        return _joined_slowly(row)
+    return {
+        "text": text,
+        "x0": min(ch["x0"] for ch in line_chars), "top": min(ch["top"] for ch in line_chars),
+        "x1": max(ch["x1"] for ch in line_chars), "bottom": max(ch["bottom"] for ch in line_chars),
+        "chars": line_chars,
+    }
+
+
+def _joined_slowly(row: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    letters: list[tuple[str, dict[str, Any] | None]] = []
+    for k, word in enumerate(row):
+        if k:
+            letters.append((" ", None))
+        for ch in word:
+            letters.extend((letter, ch) for letter in LIGATURES.get(ch["text"], ch["text"]))
+    start, end = 0, len(letters)
+    while start < end and letters[start][0] == " ":
+        start += 1
+    while end > start and letters[end - 1][0] == " ":
+        end -= 1
+    if start == end:
+        return None
+    kept = letters[start:end]
+    line_chars = [ch for _, ch in kept if ch is not None]
+    return {
+        "text": "".join(t for t, _ in kept),
+        "x0": min(ch["x0"] for ch in line_chars), "top": min(ch["top"] for ch in line_chars),
+        "x1": max(ch["x1"] for ch in line_chars), "bottom": max(ch["bottom"] for ch in line_chars),
+        "chars": _distinct(line_chars),
+    }
+
+
+def _distinct(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in chars:
+        if not out or out[-1] is not c:
+            out.append(c)
+    return out
 
 
 def _cluster_ids(values: set[float]) -> dict[float, int]:
@@ -404,12 +561,6 @@ def _cluster_ids(values: set[float]) -> dict[float, int]:
         ids[v] = current
         last = v
     return ids
-
-
-def _cluster_words(words: list[list[dict[str, Any]]], tops: dict[int, float]) -> list[list[list[dict[str, Any]]]]:
-    """Words into text lines by their top, keeping their order (pdfplumber's ``to_textmap(presorted=True)``)."""
-    ids = _cluster_ids(set(tops.values()))
-    return [list(g) for _, g in itertools.groupby(words, key=lambda w: ids[tops[id(w)]])]
 
 
 def _image_share(page: Any) -> float:

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .checks import check_protocol
+from .names import PARTY_BRACKET, is_full_name, not_name_words
 from .regions import TOC_LINE_RE, TRAILER_RE, attachment_kind, build_regions, page_hints
 from .tables import member_tables
 from .types import (
@@ -98,11 +99,8 @@ ATTENDANCE_LABELS: list[tuple[re.Pattern[str], str | None]] = [
         ),
     ]
 ]
-NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
-NAME_RE = re.compile(rf"^{NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{NAME_TOKEN}){{1,3}}$")
-PERSON_LINE_RE = re.compile(
-    r"^(?P<name>[^(),]+?),?\s*\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)\s*,?\s*(?P<rest>.*)$"
-)
+# The name grammar (is_full_name, the bracketed party) is pipeline/names.py, shared with decide and tag.
+PERSON_LINE_RE = re.compile(rf"^(?P<name>[^(),]+?),?\s*{PARTY_BRACKET}\s*,?\s*(?P<rest>.*)$")
 REPLACES_RE = re.compile(r"^ersätter\s+(?P<who>.+?)\s*$", re.IGNORECASE)
 RANGE_RE = re.compile(
     r"(?m)^\s*(?:paragrafer|ärenden|paragraf|§§)\s*:?\s*(?:§§?\s*)?(?P<a>\d{1,4})\s*(?:§\s*)?"
@@ -1121,7 +1119,7 @@ def _person(text: str, kind: str) -> Attendee | None:
         if r:
             replaces, rest = r.group("who"), ""
             kind = "ersattare" if kind in ("ledamot", "ersattare") else kind
-        if not NAME_RE.match(name) or party is None:
+        if not is_full_name(name) or party is None:
             return None
         role, presence = _split_presence(rest)
         if replaces:
@@ -1129,7 +1127,7 @@ def _person(text: str, kind: str) -> Attendee | None:
         return Attendee(name=name, party=party, role=role, kind=kind, replaces=replaces, presence=presence)
     name, _, rest = text.partition(",")
     name = name.strip()
-    if not NAME_RE.match(name) or name.split()[0].lower() in {"regionens", "kommunhuset", "stadshuset"}:
+    if not is_full_name(name) or name.split()[0].lower() in not_name_words("place"):
         return None
     role, presence = _split_presence(rest)
     return Attendee(name=name, party=None, role=role, kind=kind, presence=presence)

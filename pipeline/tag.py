@@ -20,13 +20,14 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import ProtokollError
+from .names import persons_in
 from .types import ENTITY_LABELS, Attendee, Entity, Protocol
 from .values import (
     BARE_MILLION_NEXT,
@@ -37,7 +38,6 @@ from .values import (
     find_dates,
     money_value,
     parse_date,
-    party_code,
     place_end,
     to_decimal,
 )
@@ -52,29 +52,7 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / MODEL_PACKAG
 RULES = "protokoll_rules"
 PLACES_FILE = "places_sv.txt"
 
-_NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
-# Name tokens are separated by one space (a flattened line break included), never by a
-# paragraph break: "Yrkanden\n\nAxel Josefson (M)" is no "Yrkanden Axel Josefson"; nor by
-# a tab, which separates the columns of a table row or of a cover ("Justerare<TAB>Åsa Ågren Wikström (M)").
-PERSON_PARTY_RE = re.compile(
-    rf"(?P<name>{_NAME_TOKEN}(?:[ \n](?:(?:af|von|van|de|der|la|di)[ \n])?{_NAME_TOKEN}){{0,3}}),?\s*"
-    r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
-)
-# Capitalised words that start a sentence or a title before a name: not part of the name.
-NOT_NAME_WORDS = {
-    "ordföranden", "ordförande", "vice", "förste", "andre", "tredje", "ledamoten", "ledamot", "ersättaren",
-    "tjänstgörande", "kommunalrådet", "kommunalråd", "oppositionsrådet", "på", "enligt", "av", "från",
-    "och", "även", "där", "att", "med", "för", "till", "i", "om", "samt", "yrkande", "yrkar", "förslag",
-    "bifall", "reservation", "protokollsanteckning", "beslut", "jäv", "ja", "nej", "ledamöterna",
-    "representanterna", "gruppledaren", "regionrådet", "borgarrådet", "kommunstyrelsens", "ordförandens",
-    "dessutom", "vidare", "sedan", "därefter", "härefter", "under", "när", "efter", "det", "den", "de",
-    "han", "hon", "som", "men", "eftersom", "nämnden", "styrelsen", "skriftlig", "muntlig", "röstar",
-    "röst", "röster", "namn", "parti", "avstår", "frånvarande", "ledamöter", "ersättare", "närvarande",
-    # section headings standing right before a name
-    "yrkanden", "propositionsordning", "protokollsanteckningar", "beslutsgång", "omröstning", "reservationer",
-    "handlingar", "handling", "sammanfattning", "ärendet", "bakgrund", "beslutsunderlag", "expedieras", "medel",
-}
-ORG_WORDS = re.compile(r"(?:nämnd|styrelse|kommun|region|förvaltning|bolag|verket|kontor|fullmäktige|utskott)", re.I)
+# The person grammar (PERSON_PARTY_RE, NOT_NAME_WORDS) is pipeline/names.py, shared with segment and decide.
 # Party codes standing alone: "Yrkande från V, S och MP", "Ledamöterna för SD", "(S)-gruppen"
 PARTY_CODES_RE = "|".join(sorted(PARTIES, key=len, reverse=True))
 # A code counts after "från", "för", "till", "av", "yttrande", a comma or "och", and only when
@@ -118,21 +96,9 @@ class RuleSpan:
 def rule_spans(text: str, anchor: str | None) -> list[RuleSpan]:
     """All rule entities in ``text``, without overlaps."""
     spans: list[RuleSpan] = []
-    for m in PERSON_PARTY_RE.finditer(text):
-        party = party_code(m.group("party"))
-        raw_party = m.group("party")
-        if party is None or (raw_party.islower() and raw_party.upper() not in PARTIES):
-            continue
-        words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group("name"))]
-        while words and words[0][2].lower() in NOT_NAME_WORDS:
-            words.pop(0)
-        if len(words) < 2:
-            continue  # one capitalised word before "(S)" is no full name
-        name_start, name_end = m.start("name") + words[0][0], m.start("name") + words[-1][1]
-        if ORG_WORDS.search(text[name_start:name_end]):
-            continue
-        spans.append(RuleSpan(name_start, name_end, "PERSON", party=party))
-        spans.append(RuleSpan(m.start("party"), m.end("party"), "PARTY", party=party))
+    for person in persons_in(text):
+        spans.append(RuleSpan(person.start, person.end, "PERSON", party=person.party))
+        spans.append(RuleSpan(person.party_start, person.party_end, "PARTY", party=person.party))
     for m in PARTY_LIST_RE.finditer(text):
         spans.append(RuleSpan(m.start("code"), m.end("code"), "PARTY", party=m.group("code")))
     for m in PARTY_NAME_RE.finditer(text):
@@ -456,27 +422,36 @@ def listed_places(doc: Any, index: dict[str, list[tuple[str, ...]]] | None = Non
     return out
 
 
-def tag(protocols: Iterable[Protocol], nlp: Any, batch_size: int = 64) -> Iterable[Protocol]:
+# Sections the model tags at once. The model's working memory grows with the batch: on a 500-page
+# protocol 64 sections took a peak of 355 MiB, 16 took 250 MiB, at the same speed (docs/performance.md).
+BATCH_SIZE = 16
+
+
+def tag(protocols: Iterable[Protocol], nlp: Any, batch_size: int = BATCH_SIZE) -> Iterable[Protocol]:
     """Tag every section and the cover of every protocol; yields each protocol when done."""
     for protocol in protocols:
         tag_protocol(protocol, nlp, batch_size)
         yield protocol
 
 
-def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = 64) -> Protocol:
+def tag_protocol(protocol: Protocol, nlp: Any, batch_size: int = BATCH_SIZE) -> Protocol:
     """Fill ``Section.entities`` and the cover's ``Meeting.entities`` of one protocol in place and return it."""
     meeting = protocol.meeting
     sections = [s for item in protocol.items for s in item.sections]
     # (text, its offset in the document): the cover starts the document, at offset 0
     texts = [(meeting.cover_text, 0)] + [(s.text, s.offset) for s in sections]
-    docs = []
-    for text, _offset in texts:
-        # the text as it is: the model was trained on text with line breaks, and the rules
-        # treat one line break as a space and a blank line as a boundary
-        doc = nlp.make_doc(text)
-        doc._.anchor = meeting.meeting_date
-        docs.append(doc)
-    done = nlp.pipe(docs, batch_size=batch_size)
+
+    def docs() -> Iterator[Any]:
+        # made as the model asks for them, so that a tagged Doc (with its tensor: 190 MiB for the
+        # sections of a 500-page protocol) is freed once its entities are read, not kept to the end
+        for text, _offset in texts:
+            # the text as it is: the model was trained on text with line breaks, and the rules
+            # treat one line break as a space and a blank line as a boundary
+            doc = nlp.make_doc(text)
+            doc._.anchor = meeting.meeting_date
+            yield doc
+
+    done = nlp.pipe(docs(), batch_size=batch_size)
     tagged = [_entities(protocol, doc, text, offset) for (text, offset), doc in zip(texts, done, strict=True)]
     meeting.entities = tagged[0]
     for section, entities in zip(sections, tagged[1:], strict=True):

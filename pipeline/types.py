@@ -597,6 +597,9 @@ class Protocol:
     decided: bool = False  # the decide stage ran (a segment output has no decisions yet)
     tagged: bool = False
     model: str | None = None
+    # Where each stored value stands on its page (pipeline/boxes.py, after tag): line boxes
+    # [page, x0, y0, x1, y1] in PDF points, keyed by ``boxes.box_key``; a value not found has no key.
+    boxes: dict[str, list[list[float]]] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int:
         """Page number of the character at ``offset`` of the document text."""

@@ -11,7 +11,8 @@ runs extract and segment on its source in ../shared/corpus (or takes the segment
 - outcome accuracy, recall per gold class, and the confusion matrix (gold rows, predicted columns);
   a gold item the program did not find counts as predicted ``(missing)``;
 - stance accuracy over the gold proposals (matched by person within the item, in order; a gold
-  proposal with no predicted one counts as wrong), and ``won`` / ``vote_method`` accuracy;
+  proposal with no predicted one counts as wrong), and ``won`` / ``vote_method`` accuracy
+  (``--errors`` lists every wrong outcome, clause, stance and ``won``);
 - clause-boundary precision, recall and F1: a predicted clause is right when its whitespace-normalised
   text equals a gold clause of the item (PDF sources, whose text the gold took from an older
   extraction: difflib ratio >= 0.9).
@@ -147,6 +148,9 @@ def score_item(gold: dict[str, Any], decisions: Decisions, fuzzy: bool, score: S
         if g.get("won") is not None:
             score.won_total += 1
             score.won_right += p.won == g["won"]
+            if p.won != g["won"]:
+                score.errors.append(f"{source} § {number}: won of {g.get('person')} ({g['stance']}) gold {g['won']}, "
+                                    f"got {p.won}")
 
 
 def report(split: str, score: Score, verbose: bool) -> str:

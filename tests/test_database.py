@@ -125,6 +125,10 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
         "protocol_notes": 1, "recusals": 1, "runs": 1, "document_paths": 2,
         # the decision clauses the samples print: §§ 45, 46, 49 and 76 one each, §§ 47 and 48 two numbered points
         "decision_clauses": 8,
+        # 0014_persons: Björkvik's 15 attendees and the member an ersättare replaced (16), Region Västerbotten's
+        # 8 attendees, the replaced member and 5 people named only in the text (14); 12 + 6 seats held;
+        # every spelling of a person per table it is written in
+        "persons": 30, "memberships": 18, "person_aliases": 80,
     }
     first_item = json.loads(lines["items"][0])
     assert (first_item["number"], first_item["case_number"]) == (45, "KS/2024:12")
@@ -132,6 +136,7 @@ def test_export_one_file_per_table(db_url: str, tmp_path: Path) -> None:
     assert (tmp_path / "csv" / "items.csv").read_text(encoding="utf-8").splitlines()[1] == (
         "1,1,45,Val av justerare,KS/2024:12,2,2,val,"
         "Kommunstyrelsen utser Lars Nyström (M) att jämte ordföranden justera dagens protokoll.,1,0,86,0.95,"
+        ",2,62.0,98.04,206.42,112.04,"  # 0015_boxes: § 45's heading at the left margin of page 2, one line
     )
 
 
@@ -163,9 +168,9 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == (
         "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, "
-        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy, 0013_outcome\n"
+        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy, 0013_outcome, 0014_persons, 0015_boxes\n"
     )
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 13
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 15
     # the tables are there, empty: documents imported before get cover entities, recusals, regions,
     # attachments and their self-check issues when imported again (--force)
     for table in ("cover_entities", "recusals", "recusals_by_item", "regions", "attachments", "document_issues",
@@ -357,6 +362,8 @@ FROZEN_CHECKSUMS = {
     "0011_recusals": "f6a9ccc4ce0be0a4",
     "0012_anatomy": "f7421b2f6d4a4aea",
     "0013_outcome": "66408a735fcba066",
+    "0014_persons": "377b21595bb91db4",
+    "0015_boxes": "560bf26acbf7106d",
 }
 
 

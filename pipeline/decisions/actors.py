@@ -11,23 +11,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..tag import NOT_NAME_WORDS
+from .. import names
+from ..names import NAME_TOKEN, NOT_NAME_WORDS, PERSON_PARTY_RE, TITLE_WORDS
 from ..values import PARTIES, PARTY_NAMES, party_code
 from .text import _heading_like, _unit_starts
 
-# As pipeline.tag.PERSON_PARTY_RE, but a name token may have one inner capital ("AnnaSara Perslow (C)").
-_NAME_TOKEN = r"[A-ZÅÄÖÉÜ][a-zåäöéüæøß'´]+(?:[A-ZÅÄÖ][a-zåäöéü]+)?(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüæøß]+)*"
-PERSON_PARTY_RE = re.compile(
-    rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:(?:af|von|van|de|der|la|di)\s+)?{_NAME_TOKEN}){{0,3}}),?\s*"
-    r"\((?P<party>[A-Za-zÅÄÖåäö]{1,4})\)"
-)
-# Titles before a name ("ordföranden Jonas Attenius (S)") and sentence adverbs before a subject.
-TITLE_WORDS = {
-    "ordföranden", "ordförande", "tjänstgörande", "ersättaren", "ersättare", "ledamoten", "ledamot", "vice",
-    "förste", "andre", "tredje", "kommunalrådet", "regionrådet", "oppositionsrådet", "borgarrådet",
-    "gruppledaren", "vidare", "därefter", "dessutom", "även", "också", "sedan", "slutligen", "samtidigt",
-    "och", "samt", "då", "nu",
-}
+# The person grammar and the title words before a name are pipeline/names.py, shared with segment and tag.
+_NAME_TOKEN = NAME_TOKEN
+__all__ = ["NOT_NAME_WORDS", "PERSON_PARTY_RE", "TITLE_WORDS", "leading_actors", "person_at", "persons_in"]
 _CODE = r"[A-ZÅÄÖ]{1,4}"
 _PARTY_NAME_ALT = "|".join(sorted((re.escape(n) for n in PARTY_NAMES), key=len, reverse=True))
 _PARTY_ITEM = rf"(?:{_CODE}\b|(?i:{_PARTY_NAME_ALT})(?![\wåäö]))"
@@ -65,29 +56,13 @@ def _party_list(raw: str) -> list[str]:
 
 def person_at(text: str, pos: int) -> tuple[str, str, int] | None:
     """(name, party, end) when a ``Name (P)`` person starts at ``pos`` (titles before it excluded)."""
-    m = PERSON_PARTY_RE.match(text, pos)
-    if not m:
-        return None
-    raw_party = m.group("party")
-    party = party_code(raw_party)
-    if party is None or (raw_party.islower() and raw_party.upper() not in PARTIES):
-        return None
-    words = m.group("name").split()
-    while words and words[0].lower() in NOT_NAME_WORDS:
-        words.pop(0)
-    if len(words) < 2:
-        return None  # one capitalised word before "(S)" is no full name
-    return " ".join(words), party, m.end()
+    hit = names.person_at(text, pos)
+    return (hit.name, hit.party, hit.match_end) if hit else None
 
 
 def persons_in(text: str) -> list[tuple[str, str]]:
     """Every ``Name (P)`` person in ``text`` as (name, party), in order."""
-    found = []
-    for m in PERSON_PARTY_RE.finditer(text):
-        hit = person_at(text, m.start())
-        if hit:
-            found.append((hit[0], hit[1]))
-    return found
+    return [(hit.name, hit.party) for hit in names.persons_in(text)]
 
 
 def leading_actors(

@@ -13,7 +13,8 @@ kommunfullmäktige beslutar:``, ``På förslag av X (V):``) is no clause. Then, 
 - otherwise the whole decision is one clause.
 
 A clause loses its marker, a leading ``att`` and its trailing punctuation (``.``, ``,``, ``;``, a
-joining ``samt`` / ``och``). Offsets are into the raw section text; ``text`` has its line breaks and
+joining ``samt`` / ``och``), and trailing lines that are page furniture, an attachment marker
+(``Bilaga``) or a stray bullet or dash (``-`` alone on the last line of a Beslut). Offsets are into the raw section text; ``text`` has its line breaks and
 running page headers removed.
 """
 
@@ -35,6 +36,9 @@ LEAD_IN_DECIDES_RE = re.compile(
 )
 NUMBER_RE = re.compile(r"^[ \t]*(?P<n>\d{1,2})[.)][ \t]+(?=\S)", re.M)
 BULLET_RE = re.compile(r"^[ \t]*[-–•\uf0b7▪●◦*][ \t]*(?=\S)", re.M)
+# A second lead-in on its own line inside the decision ("Enligt yrkande från S, V och MP:" after point 9): it ends
+# the clause before it, and what follows is a clause of its own (KS deciding itself after proposing to KF).
+LEAD_IN_LINE_RE = re.compile(r"^[ \t]*(?:enligt|på\s+förslag\s+(?:av|från)|i\s+enlighet\s+med)\s[^:.\n]{0,200}:[ \t]*\n", re.I | re.M)
 ATT_LINE_RE = re.compile(r"^[ \t]*att[ \t]+(?=\S)", re.M | re.I)
 # ", att", "; att", "samt att", "och att" between clauses of one sentence ("beslutar att X, att Y")
 ATT_INLINE_RE = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+(?:samt|och)\s+)att\s+(?=\S)", re.I)
@@ -44,6 +48,10 @@ FIRST_ATT_RE = re.compile(
     re.I,
 )
 TRAILING_RE = re.compile(r"(?:[\s.,;]|\s+(?:samt|och)\s*$)+$", re.I)
+# A line of bullet or dash glyphs alone: a stray list marker with nothing after it, never part of a clause.
+GLYPH_LINE_RE = re.compile(r"^[ \t]*[-–—•\uf0b7▪●◦*]+[ \t]*$")
+# "Bilaga" / "Bilaga 3" alone on a line: where the printed attachment sits, not decision text.
+ATTACHMENT_LINE_RE = re.compile(r"^[ \t]*bilag(?:a|or)(?:[ \t]+\d{1,2})?[ \t]*$", re.I)
 # A Beslut that only says the proposal was followed.
 AS_PROPOSED_RE = re.compile(
     r"^\W*(?:-?nligt|enligt|i\s+enlighet\s+med)\s+(?:\w+\s+){0,3}förslag(?:et)?\W*$|"
@@ -93,7 +101,20 @@ def _numbered(text: str, start: int) -> list[int]:
 
 
 def _spans(text: str, start: int) -> list[tuple[int, int]]:
-    """(start, end) of each clause in ``text[start:]``, markers included."""
+    """(start, end) of each clause in ``text[start:]``, markers included; a lead-in line inside one splits it."""
+    out: list[tuple[int, int]] = []
+    for s, e in _marked_spans(text, start):
+        lead = LEAD_IN_LINE_RE.search(text, s + 1, e)
+        while lead:
+            out.append((s, lead.start()))
+            s = lead.end()
+            lead = LEAD_IN_LINE_RE.search(text, s + 1, e)
+        out.append((s, e))
+    return out
+
+
+def _marked_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each clause in ``text[start:]`` by its markers: numbers, bullets, ``att``."""
     numbers = _numbered(text, start)
     if numbers:
         return list(zip(numbers, numbers[1:] + [len(text)], strict=True))
@@ -108,6 +129,18 @@ def _spans(text: str, start: int) -> list[tuple[int, int]]:
         cuts = [first.start("att")] + [m.start() for m in ATT_INLINE_RE.finditer(text, first.end())]
         return list(zip(cuts, cuts[1:] + [len(text)], strict=True))
     return [(start, len(text))]
+
+
+def _furniture_end(text: str, s: int, e: int, body: str | None) -> int:
+    """``e`` moved back over trailing lines that are page furniture (``4 (108)``), a lone ``Bilaga`` or a stray dash."""
+    while True:
+        cut = text.rfind("\n", s, e)
+        if cut < 0:
+            return e
+        line = text[cut + 1 : e]
+        if line.strip() and not (GLYPH_LINE_RE.match(line) or ATTACHMENT_LINE_RE.match(line) or not clean_text(line, body)):
+            return e
+        e = cut
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -131,11 +164,12 @@ def clauses_in(section: Section, item_number: int, body: str | None = None) -> l
         start = 0  # the whole section was a lead-in: keep it rather than nothing
     out: list[DecisionClause] = []
     for s, e in _spans(text, start):
-        s, e = _trim(text, s, e)
+        s, e = _trim(text, s, _furniture_end(text, s, e, body))
         if e <= s:
             continue
-        clause = " ".join(clean_text(text[s:e], body).split())
-        clause = TRAILING_RE.sub("", clause)
+        # cleaned with its punctuation: a wrapped last line "kommunstyrelsen," is text, not a running header
+        full = text[s : e + len(text[e:]) - len(text[e:].lstrip(" \t.,;"))]
+        clause = TRAILING_RE.sub("", " ".join(clean_text(full, body).split()))
         if clause:
             out.append(DecisionClause(item_number, section.position, len(out) + 1, clause, s, e))
     return out

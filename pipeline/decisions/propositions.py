@@ -11,8 +11,16 @@ av`` (``kommunstyrelsens förslag``, ``Anna Bergs (S) yrkande``, ``motionen``), 
 ``won`` comes from the chair's finding (``finner att kommunstyrelsens förslag har bifallits``,
 ``beslutar i enlighet med Robert Wengléns yrkande``, ``beslutat avgöra ärendet vid dagens
 sammanträde``, ``tilläggsyrkandet ... finner att det avslagits``) and from the decision itself (a
-``På förslag av X:`` decision, an item tabled or sent back as someone asked). None when nothing
-says which proposal won.
+``På förslag av X:`` decision, an item tabled or sent back as someone asked). First the findings on
+one proposition that name whose yrkande it was (``bifall respektive avslag på Ida Alms yrkande,
+varefter fullmäktige avslår detsamma``, ``X:s yrkande mot Y:s yrkande ... i enlighet med X:s``,
+``det egna yrkandet`` of the chair, ``återremissyrkandet med motiv från X ... avslagits``): the
+co-proposers of a yrkande share its fate, an avslag on it gets the reverse. Then the findings that
+name no one. A counter-proposal ``antagits som motförslag i huvudvoteringen`` has not won; a
+party's ``förslaget från SD i kommunstyrelsen`` is not ``kommunstyrelsens förslag``. Support for a
+member's yrkande shares that yrkande's fate. Last, when one proposal was stated alone (every
+yrkande a bifall to the same thing) and the item was adopted, it won. None when nothing says which
+proposal won.
 """
 
 from __future__ import annotations
@@ -45,7 +53,9 @@ WHOLE_ITEM_RE = re.compile(r"\b(?:ärendet|frågan)\b", re.I)
 
 # The chair's finding: what was adopted, what was turned down.
 ADOPTED_RES = [
-    re.compile(r"\bfinner\s+att\s+(?P<x>[^.]{3,160}?)\s+(?:har\s+|hade\s+)?(?:bifallits|bifallit|antagits|vunnit)\b", re.I),
+    # "... antagits som motförslag i huvudvoteringen" only says what the vote is held against
+    re.compile(r"\bfinner\s+att\s+(?P<x>[^.]{3,160}?)\s+(?:har\s+|hade\s+)?(?:bifallits|bifallit|antagits|vunnit)\b"
+               r"(?!\s+som\s+motförslag)", re.I),
     re.compile(r"\bbeslut(?:ar|at|ade)\s+(?:först\s+|härefter\s+|därefter\s+)?(?:att\s+bifalla|i\s+enlighet\s+med)\s+"
                r"(?P<x>[^.]{3,160}?)(?=[.,]|\s+och\s+finner|$)", re.I),
     re.compile(r"\bfinner\s+att\s+(?:\w+\s+){0,2}bifall(?:er|it)\s+(?!det\b|detta\b|densamma\b|dessa\b)(?P<x>[^.]{3,160}?)(?=[.,]|$)", re.I),
@@ -54,9 +64,46 @@ ADOPTED_RES = [
     re.compile(r"\b(?:ställer\s+(?:\w+\s+){0,2}propositio\w*\s+på|frågar\s+(?:\w+\s+){0,2}?om)\s+(?P<x>[^.]{3,200}?)\s+och\s+finner\s+"
                r"att\s+(?:\w+\s+)?(?:bifaller|har\s+bifallit|bifallit)\s+(?:det|detta|densamma|dessa)\b", re.I),
 ]
-PUT_OFF_RE = re.compile(r"\bbeslutat\s+(?:att\s+)?avgöra\s+ärendet|\bärendet\s+ska\s+avgöras\s+(?:i\s*dag|idag)|\bavgöra\s+ärendet\s+(?:idag|i\s+dag|vid\s+dagens)", re.I)
+PUT_OFF_RE = re.compile(r"\bbeslutat\s+(?:att\s+)?avgöra\s+ärendet|\bärendet?\s+ska\s+avgöras\s+(?:i\s*dag|idag|vid\s+dagens)|"
+                        r"\bavgöra\s+ärendet\s+(?:idag|i\s+dag|vid\s+dagens)", re.I)
 SENT_BACK_RE = re.compile(r"\bbeslutat\s+(?:att\s+)?återremittera|\bfinner\s+att\s+ärendet\s+(?:ska\s+)?återremitter", re.I)
-REJECTED_MOTION_RE = re.compile(r"\bbeslutat\s+(?:att\s+)?avstyrka\b|\bbeslutat\s+(?:att\s+)?avslå\b", re.I)
+# The motion or proposal of the item rejected; "beslutat avslå detsamma / Ida Alms yrkande" rejects a yrkande instead.
+REJECTED_MOTION_RE = re.compile(
+    r"\bbeslutat\s+(?:att\s+)?(?:avstyrka|avslå)\b(?!\s+(?:det\s+samma|detsamma|densamma|det\b|dessa\b|"
+    r"(?:\S+\s+){0,3}?\S+s\s+(?:m\.?\s?fl\.?\s+)?(?:yrkande|förslag)|\S*yrkande))",
+    re.I,
+)
+# One proposition and the chair's finding on it, as Swedish protocols word it: "ställer proposition på (frågan om)
+# bifall respektive avslag på X, varefter kommunfullmäktige bifaller det samma", "... på X och finner att det har
+# avslagits", "... på om frågan från X ska få framställas eller ej och finner att den inte får framställas".
+PUT_RE = re.compile(
+    r"\b(?:bifall\s+respektive\s+avslag\s+på|propositio\w*\s+på(?:\s+frågan)?(?:\s+om)?|frågar\s+(?:\w+\s+){0,2}?om|"
+    r"ställer\s+(?:\S+\s+){0,5}?(?=yrkandena\s+mot\s+varandra))\s*"
+    r"(?P<x>(?:(?!\.\s+(?-i:[A-ZÅÄÖ])).){3,400}?)\s*,?\s+(?:och\s+)?(?:varefter|vartefter|finner)\b(?P<rest>.{0,200}?)(?=\.\s+(?-i:[A-ZÅÄÖ])|\.?$)",
+    re.I,
+)
+PUT_WON_RE = re.compile(
+    r"^\s*(?:\w+\s+){0,5}?(?:bifaller|har\s+bifallit|bifallit|antar)\s+(?:det\s+samma|detsamma|densamma|det|detta|dessa)\b|"
+    r"\batt\s+(?:det|den|de|detta|dessa)\s+(?:har\s+)?(?:bifallits|antagits)",
+    re.I,
+)
+PUT_LOST_RE = re.compile(
+    r"^\s*(?:\w+\s+){0,5}?(?:avslår|har\s+avslagit|beslut(?:at|ar|ade)\s+(?:att\s+)?avslå)\s+"
+    r"(?:det\s+samma|detsamma|densamma|det|detta|dessa)\b|"
+    r"\batt\s+(?:det|den|de|detta|dessa)\s+(?:har\s+)?avslagits|\batt\s+(?:den|det|de)\s+inte\s+(?:får|ska)\b",
+    re.I,
+)
+# "beslutat (att) avslå Ida Alms yrkande", "beslutat i enlighet med Bert Larssons m.fl. yrkande"
+# a phrase within one sentence: "Bert Larssons m.fl. yrkande" keeps its abbreviation points
+PHRASE = r"(?P<x>(?:[^.]|\.(?!\s+(?-i:[A-ZÅÄÖ])|\s*$)){3,120}?(?:yrkande\w*|förslag\w*))"
+NAMED_LOST_RE = re.compile(r"\bbeslut(?:at|ar|ade)\s+(?:att\s+)?avslå\s+" + PHRASE, re.I)
+NAMED_WON_RE = re.compile(r"\bbeslut(?:at|ar|ade)\s+(?:att\s+bifalla|i\s+enlighet\s+med)\s+" + PHRASE, re.I)
+OWN_RE = re.compile(r"\b(?:det\s+egna|sitt\s+eget|eget)\s+yrkande", re.I)
+CHAIR_RE = re.compile(r"^\s*(?:\w+\s+)?ordförande(?:n)?\b", re.I)
+# "förslaget från M, D, L och KD i kommunstyrelsen", "återremissyrkandet med motiv från Elisabet Lann": whose it is
+FROM_RE = re.compile(r"\b\w*(?:förslag|yrkande)\w*\s+(?:med\s+motiv\s+)?från\s+(?P<who>.+?)"
+                     r"(?=\s+(?:i|den|beträffande|avseende|om|och\s+finner)\s|[,.]|$)", re.I)
+FIRM_ADOPTING = ("bifall", "bifall_andrat", "antecknas", "val", "besvarad", "yttrande", "delvis_bifall")
 AMENDMENT_RESULT_RE = re.compile(
     r"\b(?:tilläggsyrkande|ändringsyrkande)[^.]{0,200}?\bfinner\s+att\s+(?:det|de|detta|dessa)\s+(?:har\s+)?"
     r"(?P<r>bifallits|avslagits)",
@@ -123,6 +170,9 @@ def _names_target(phrase: str, target: str | None) -> bool:
     if not target:
         return False
     low, target_low = phrase.lower(), target.lower()
+    owner, target_owner = FROM_RE.search(phrase), FROM_RE.search(target)
+    if owner or target_owner:  # "förslaget från SD i kommunstyrelsen" is not kommunstyrelsens förslag
+        return bool(owner and target_owner and _who(owner.group("who")) == _who(target_owner.group("who")))
     for stem in ("kommunstyrels", "stadsledningskontor", "nämnd", "utskott", "förvaltning", "motion", "direktör"):
         if stem in low and stem in target_low:
             return True
@@ -130,16 +180,105 @@ def _names_target(phrase: str, target: str | None) -> bool:
     return any(re.search(rf"\b{re.escape(n.lower())}s?\b", low) for n in names)
 
 
+def _who(text: str) -> str:
+    """The proposers named after ``från``, comparable: ``M, D, L och KD`` -> ``d,kd,l,m``."""
+    return ",".join(sorted(w.lower() for w in re.findall(r"[\wåäöÅÄÖé]+", text) if w.lower() not in ("och", "samt", "m", "fl")))
+
+
+def _named(phrase: str, proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals ``phrase`` names: by the proposer's surname, as the chair's own, or by the same ``från`` list.
+
+    Co-proposers of one yrkande (the same sentence) share its fate: ``Bert Larssons m.fl. yrkande``.
+    """
+    hits = [p for p in proposals if _names_person(phrase, p)
+            or (OWN_RE.search(phrase) and CHAIR_RE.match(p.text))
+            or (p.stance != "avslag" and FROM_RE.search(phrase) and _names_target(phrase, p.target))]
+    texts = {p.text for p in hits}
+    return [p for p in proposals if p.text in texts]
+
+
+def _opposing(phrase: str, proposals: list[Proposal]) -> list[Proposal]:
+    """The avslag yrkanden against what ``phrase`` names (``avslag på yrkande från L, M och SD``)."""
+    return [p for p in proposals if p.stance == "avslag" and FROM_RE.search(phrase) and _names_target(phrase, p.target)]
+
+
+def _decide(phrase: str, proposals: list[Proposal], result: bool) -> None:
+    """``result`` for the proposals ``phrase`` names, the reverse for those against it; a set ``won`` is kept."""
+    for p in _named(phrase, proposals):
+        if p.won is None:
+            p.won = result
+    for p in _opposing(phrase, proposals):
+        if p.won is None:
+            p.won = not result
+
+
+def _chair_findings(text: str, proposals: list[Proposal]) -> None:
+    """Set ``won`` from each proposition whose finding names the proposals it was on (first finding counts)."""
+    for m in PUT_RE.finditer(text):
+        subject, rest = m.group("x"), m.group("rest")
+        if re.search(r"\smot\s", subject):  # "X:s yrkande mot Y:s yrkande": the named finding decides
+            adopted = NAMED_WON_RE.search(rest)
+            if adopted:
+                winners = _named(adopted.group("x"), proposals)
+                if re.search(r"\bmot\s+varandra\b", subject):  # every yrkande against every other
+                    sides = [p for p in proposals if p.stance != "avslag"]
+                else:
+                    sides = [p for side in re.split(r"\s+mot\s+", subject, maxsplit=1) for p in _named(side, proposals)]
+                for p in sides:
+                    if p.won is None:
+                        p.won = p in winners
+            continue
+        result = True if PUT_WON_RE.search(rest) else False if PUT_LOST_RE.search(rest) else None
+        if result is None:
+            continue
+        if not _named(subject, proposals) and not re.search(r",|\b(?:och|samt|attsats|punkt(?:en)?)\b", subject, re.I):
+            for p in proposals:  # one proposal named by what it is: "kommunstyrelsens förslag"
+                if p.won is None and _names_target(subject, p.target):
+                    p.won = result if p.stance != "avslag" else not result
+        _decide(subject, proposals, result)
+    for rx, result in ((NAMED_LOST_RE, False), (NAMED_WON_RE, True)):
+        for m in rx.finditer(text):
+            _decide(m.group("x"), proposals, result)
+
+
+def _followers(proposals: list[Proposal]) -> None:
+    """Support for a member's yrkande shares its fate; opposing it (``avslag på Ida Alms yrkande``) the reverse."""
+    for p in proposals:
+        if p.won is not None or not p.target or p.stance not in ("bifall", "avslag"):
+            continue
+        led = [q for q in proposals if q is not p and q.won is not None and _names_person(p.target, q)]
+        if led:
+            p.won = led[0].won if p.stance == "bifall" else not led[0].won
+
+
+def _alone(proposals: list[Proposal], outcome: ItemOutcome) -> None:
+    """One proposal stated alone (all yrkanden support the same thing) and the item adopted: it won."""
+    if outcome.outcome not in FIRM_ADOPTING or any(p.won is not None for p in proposals):
+        return
+    if all(p.stance == "bifall" for p in proposals) and len({(p.target or "").lower() for p in proposals}) == 1:
+        for p in proposals:
+            p.won = True
+
+
 def mark_winners(item: Item, proposals: list[Proposal], outcome: ItemOutcome, body: str | None = None) -> None:
     """Set ``won`` on the item's proposals from the chair's findings and the outcome."""
     if not proposals:
         return
     text = " ".join(
-        " ".join(clean_text(s.text, body).split()) for s in item.sections if s.kind in ("beslutsgang", "beslut")
+        " ".join(clean_text(s.text, body).split()) for s in item.sections
+        if s.kind in ("beslutsgang", "omrostning", "beslut")
     )
     for p in proposals:
         if p.text.startswith(("På förslag", "Efter förslag")):
             p.won = True  # a decision taken on someone's proposal
+    _chair_findings(text, proposals)
+    _settle(text, proposals, outcome)
+    _followers(proposals)
+    _alone(proposals, outcome)
+
+
+def _settle(text: str, proposals: list[Proposal], outcome: ItemOutcome) -> None:
+    """The findings that name no proposer: the item put off or sent back, amendments, the motion, the winner's phrase."""
     if PUT_OFF_RE.search(text):
         for p in proposals:
             if p.stance in ("aterremiss", "bordlaggning") and p.won is None:
@@ -167,8 +306,9 @@ def mark_winners(item: Item, proposals: list[Proposal], outcome: ItemOutcome, bo
     if not winners:
         return
     main = [p for p in proposals if p.stance in ("bifall", "eget_forslag", "avslag") and p.won is None]
+    named = [q for w in winners for q in _named(w, proposals)]
     for p in main:
-        if any(_names_person(w, p) for w in winners):
+        if p in named:
             p.won = True
         elif p.stance == "avslag":
             p.won = not any(_names_target(w, p.target) for w in winners)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..tag import NOT_NAME_WORDS
+from ..names import NOT_NAME_WORDS
 from ..types import Protocol, Recusal, Section
 from .actors import _NAME_TOKEN, TITLE_WORDS, _units, leading_actors
 from .text import SENTENCE_STOP_RE, clean_text, flat
