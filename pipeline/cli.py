@@ -32,6 +32,7 @@ from .ingest import (
     find_inputs,
     ingest,
     read_stage_file,
+    run_boxes,
     run_decide,
     run_extract,
     run_segment,
@@ -247,6 +248,10 @@ def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
         if isinstance(doc, Protocol) and nlp is None:
             nlp = _nlp(model)
         result = run_tag(doc, nlp)
+        if isinstance(result, Protocol):  # boxes need the words of the extract stage, when its file is there
+            extracted = ctx.store.path_for("extract", result.path)
+            if extracted.exists():
+                result = run_boxes(result, read_stage_file(extracted))
         ctx.store.write("tag", result)
         if isinstance(result, Failure):
             failed += 1
@@ -865,7 +870,6 @@ def review(ctx: Context, pdf: Path | None, document_id: int | None, all_dir: Pat
     read-only and never created or changed. Exit 1 when the PDF could not be read.
     """
     from . import review as report
-    from .ingest import run_boxes
     from .query import up_to_date_engine
 
     if sum(x is not None for x in (pdf, document_id, all_dir)) != 1:

@@ -111,6 +111,13 @@ def test_stages_rerun_from_processed(tmp_path: Path) -> None:
     assert [p.parent.name for p in sorted(processed.rglob("*.json"))] == ["decide", "extract", "segment", "tag"]
     assert q(db, "SELECT count(*) FROM documents") == [(1,)]
     assert q(db, "SELECT number, case_number FROM items") == [(76, "RUN 560-2022")]
+    # the stages one by one give the boxes an ingest gives (tag reads the extract stage's words)
+    whole = tmp_path / "whole.db"
+    assert run("--quiet", "--processed", str(tmp_path / "p2"), "ingest", "--db", str(whole), "--model", "blank",
+               str(SEED_PDF)).exit_code == 0
+    boxes = "SELECT number, page, x0, y0, x1, y1 FROM items"
+    assert q(db, boxes) == q(whole, boxes)
+    assert q(db, "SELECT page, x0 FROM items") == [(2, 62.0)]
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
