@@ -418,7 +418,7 @@ def _lines_of(raw: list[dict[str, Any]], share: Callable[[Any], Any] = lambda v:
     words: list[Word] = []
     count = 0
     for item in raw:
-        chars = _distinct(item["chars"])
+        chars = distinct_chars(item["chars"])
         text = CID_BULLET_RE.sub("• ", item["text"].translate(PUA_BULLETS)).strip()
         visible = [c for c in chars if not c["text"].isspace()]
         count += len(visible)
@@ -456,7 +456,7 @@ def _mark_columns(text: str, words: list[Word]) -> str:
     return out
 
 
-def _distinct(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def distinct_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chars without the repeats pdfplumber's text map makes of a multi-letter char."""
     out: list[dict[str, Any]] = []
     for c in chars:

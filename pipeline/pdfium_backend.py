@@ -39,6 +39,8 @@ from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
+from .extract import distinct_chars
+
 log = logging.getLogger(__name__)
 
 X_TOLERANCE = 3.0  # pdfplumber's defaults: a larger gap starts a new word ...
@@ -539,16 +541,8 @@ def _joined_slowly(row: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
         "text": "".join(t for t, _ in kept),
         "x0": min(ch["x0"] for ch in line_chars), "top": min(ch["top"] for ch in line_chars),
         "x1": max(ch["x1"] for ch in line_chars), "bottom": max(ch["bottom"] for ch in line_chars),
-        "chars": _distinct(line_chars),
+        "chars": distinct_chars(line_chars),
     }
-
-
-def _distinct(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for c in chars:
-        if not out or out[-1] is not c:
-            out.append(c)
-    return out
 
 
 def _cluster_ids(values: set[float]) -> dict[float, int]:

@@ -287,6 +287,17 @@ def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str
     return sqlite3.SQLITE_OK
 
 
+def _past_comment(sql: str, i: int) -> int | None:
+    """Where a ``--`` or ``/* */`` comment starting at ``i`` ends (the end of ``sql`` if never closed); None if none starts there."""
+    if sql.startswith("--", i):
+        end = sql.find("\n", i)
+        return len(sql) if end == -1 else end + 1
+    if sql.startswith("/*", i):
+        end = sql.find("*/", i + 2)
+        return len(sql) if end == -1 else end + 2
+    return None
+
+
 def _statements(sql: str) -> int:
     """How many statements ``sql`` holds: semicolons outside strings, quoted names, comments and
     PostgreSQL dollar quotes separate them; an empty last statement (a trailing ``;``) is not counted."""
@@ -298,12 +309,8 @@ def _statements(sql: str) -> int:
             while end != -1 and end + 1 < n and sql[end + 1] == c:  # '' and "" escape the quote
                 end = sql.find(c, end + 2)
             i, pending = (n if end == -1 else end + 1), True
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end == -1 else end + 1
-        elif sql.startswith("/*", i):
-            end = sql.find("*/", i + 2)
-            i = n if end == -1 else end + 2
+        elif (after := _past_comment(sql, i)) is not None:
+            i = after
         elif c == "$" and (m := re.match(r"\$[A-Za-z_]*\$", sql[i:])):
             end = sql.find(m.group(), i + len(m.group()))
             i, pending = (n if end == -1 else end + len(m.group())), True
@@ -321,12 +328,8 @@ def first_keyword(sql: str) -> str:
     while i < n:
         if sql[i].isspace() or sql[i] == "(":
             i += 1
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end == -1 else end + 1
-        elif sql.startswith("/*", i):
-            end = sql.find("*/", i + 2)
-            i = n if end == -1 else end + 2
+        elif (after := _past_comment(sql, i)) is not None:
+            i = after
         else:
             break
     m = re.match(r"[A-Za-z]+", sql[i:])

@@ -80,3 +80,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = os.environ["PROTOKOLL_TEST_DB"]
     _reset_postgres(url)
     return url
+
+
+def raw_pdf(objects: list[bytes], version: bytes = b"1.7") -> bytes:
+    """A PDF of ``objects`` written by hand (object 1 is the catalog) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-" + version + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+

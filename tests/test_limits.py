@@ -23,6 +23,8 @@ from pipeline.cli import main
 from pipeline.errors import BadDocumentError
 from pipeline.extract import ExtractOptions, extract, file_sha256
 
+from .conftest import raw_pdf
+
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1 << 20
 TEXT = b"BT /F1 12 Tf 72 720 Td (Kommunstyrelsen sammantrader i dag om budgeten) Tj ET\n"
@@ -31,20 +33,6 @@ FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
-
-
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of ``objects`` (object 1 is the catalog) with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def _pages(contents: list[bytes], size: tuple[int, int] = (595, 842), extra: list[bytes] | None = None) -> bytes:
@@ -57,7 +45,7 @@ def _pages(contents: list[bytes], size: tuple[int, int] = (595, 842), extra: lis
     for i in range(n):
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
                        b"/Resources << /Font << /F1 3 0 R >> >> >>" % (*size, first_page + n + i))
-    return _pdf(objects + contents + (extra or []))
+    return raw_pdf(objects + contents + (extra or []))
 
 
 OTHER = b"BT /F1 12 Tf 72 720 Td (Ordet lamnades fritt till ledamoterna) Tj ET\n"

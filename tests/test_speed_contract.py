@@ -27,7 +27,7 @@ from pipeline.ingest import StageStore, find_inputs, plan, read_stage_file
 from pipeline.segment import segment
 from pipeline.tag import build_nlp, tag_protocol
 
-from .conftest import CORPUS_PDF, FIXTURES, RAW, ROOT, corpus_files
+from .conftest import CORPUS_PDF, FIXTURES, RAW, ROOT, corpus_files, raw_pdf
 
 SAMPLES = sorted(RAW.glob("*.pdf")) + [FIXTURES / "minimal-protocol.pdf"]
 MODEL = ROOT / "models" / "sv_protokoll"
@@ -90,16 +90,7 @@ def rotated_pdf(path: Path) -> None:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(raw_pdf(objects, b"1.4"))
 
 
 def test_rotated_text_takes_the_general_path(tmp_path: Path) -> None:
