@@ -57,10 +57,9 @@ eval-anatomy: install ## Score regions, items, sections, recipients, metadata ag
 bench: install ## Peers side by side (PDFium text, pdfplumber loop, ingest --jobs 1/2), RSS, 10,000-file re-run (writes docs/performance.md)
 	$(BIN)/python scripts/bench.py --out docs/performance.md
 
-serve: install ## Browse data/processed/protocols.db in Datasette (installs the serve extra on first use)
+serve: install ## Browse the database DB in Datasette, read-only, on PORT (8001); docs/web.md
 	@$(BIN)/python -c 'import datasette' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[serve]'
-	$(BIN)/python scripts/make_datasette_metadata.py --check
-	$(BIN)/datasette $(DB) --metadata datasette/metadata.json
+	$(BIN)/protokoll serve --db $(DB) --port $(or $(PORT),8001)
 
 clean: ## Remove stage outputs, the default database and caches (keeps data/raw and .venv)
 	rm -rf data/processed/extract data/processed/segment data/processed/decide data/processed/tag data/processed/logs

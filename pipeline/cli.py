@@ -72,6 +72,30 @@ def _db_option(func: Any) -> Any:
     )(func)
 
 
+def _persons_option(func: Any) -> Any:
+    return click.option(
+        "--persons", "persons_path", default=None, metavar="FILE",
+        help="The curator's persons file (merge, split, rename; applied on every import) [env PROTOKOLL_PERSONS; "
+             "default data/persons.toml, nothing when it is missing].",
+    )(func)
+
+
+def _curation(persons_path: str | None) -> Any:
+    """The persons file's entries; a malformed file, or a named one that is missing, is exit 3 before anything runs."""
+    from .curation import persons_file, read_curation
+
+    path, named = persons_file(persons_path)
+    return read_curation(path, required=named)
+
+
+def _apply_curation(engine: Any, curation: Any) -> None:
+    """The whole persons file once more at the end of a run (an edited file reaches every document); warn of entries naming nobody."""
+    from .curation import apply_file
+
+    for warning in apply_file(engine, curation):
+        log.warning("%s", warning)
+
+
 def _model_option(func: Any) -> Any:
     return click.option(
         "--model", default=None, metavar="PATH",
@@ -266,9 +290,11 @@ def tag(ctx: Context, files: tuple[str, ...], model: str | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @_db_option
 @click.option("--force", is_flag=True, help="Rewrite documents already imported.")
+@_persons_option
 @click.pass_obj
-def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bool) -> None:
+def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bool, persons_path: str | None) -> None:
     """Stage 5: tag outputs -> database, one transaction per document."""
+    curation = _curation(persons_path)
     engine = _engine(db_url)
     summary = Summary()
     for f in _stage_files(ctx, "tag", files):
@@ -277,11 +303,12 @@ def load_cmd(ctx: Context, files: tuple[str, ...], db_url: str | None, force: bo
             raise StageInputError(f"{f}: not a tag output")
         if not isinstance(doc, (Protocol, Failure)):
             raise StageInputError(f"{f}: not a tag output")
-        outcome = load.save(engine, doc, force=force)
+        outcome = load.save(engine, doc, force=force, curation=curation)
         if isinstance(doc, Failure):
             _report_failure(doc)
             outcome = "failed"
         summary.counts[outcome] += 1
+    _apply_curation(engine, curation)
     click.echo(f"protokoll: {summary.line()}", err=True)
     sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
@@ -312,6 +339,7 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> f
 @click.option("--no-stage-files", is_flag=True, help="Do not write stage outputs under --processed.")
 @click.option("--log-json", is_flag=True, help="Log records as JSON lines (stderr and the run's log file).")
 @click.option("--dask", metavar="ADDRESS", help="Send the work to a Dask cluster (tcp://scheduler:8786); needs the dask extra.")
+@_persons_option
 @click.option("-q", "--quiet", "quiet_here", is_flag=True,
               help="No progress bar and no summary line; only problems on stderr (same as 'protokoll -q ingest').")
 @_extract_options
@@ -319,7 +347,8 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> f
 def ingest_cmd(
     ctx: Context, paths: tuple[Path, ...], db_url: str | None, model: str | None, jobs: int | None, force: bool,
     since: float | None, manifest: Any, strict: bool, wait: bool, no_lock: bool, no_stage_files: bool,
-    log_json: bool, dask: str | None, quiet_here: bool, extractor: str, no_ocr: bool, ocr_dpi: int,
+    log_json: bool, dask: str | None, persons_path: str | None, quiet_here: bool, extractor: str, no_ocr: bool,
+    ocr_dpi: int,
 ) -> None:
     """The main job: every stage over PDF files and folders (recursive) into the database.
 
@@ -343,6 +372,7 @@ def ingest_cmd(
     from .tag import find_model
 
     find_model(model)  # a missing model stops the command here (exit 3), before any run is recorded
+    curation = _curation(persons_path)  # so does a persons file that cannot be read
     quiet = ctx.quiet or quiet_here
     if quiet_here:
         _setup_logging(0, True)
@@ -351,7 +381,7 @@ def ingest_cmd(
             handler.setFormatter(runs.JsonFormatter())
     settings = _IngestSettings(
         db_url=db_url, jobs=jobs or os.cpu_count() or 1, force=force, since=since, strict=strict, wait=wait,
-        no_lock=no_lock, log_json=log_json, dask=dask, quiet=quiet,
+        no_lock=no_lock, log_json=log_json, dask=dask, quiet=quiet, curation=curation,
         worker=WorkerConfig(model=model, store_root=None if no_stage_files else str(ctx.store.root),
                             options=_options(extractor, no_ocr, ocr_dpi), parent_pid=os.getpid(),
                             log_level=logging.getLogger().getEffectiveLevel(), log_json=log_json),
@@ -380,6 +410,7 @@ class _IngestSettings:
     dask: str | None
     quiet: bool
     worker: WorkerConfig
+    curation: Any = None  # the persons file's entries (pipeline.curation.Curation)
 
 
 def _stopped_by(exc: BaseException) -> tuple[int, str]:
@@ -427,7 +458,9 @@ def _ingest_run(ctx: Context, inputs: list[Path | str], s: _IngestSettings) -> i
                             raise _StrictStop()
 
                 ingest(files, engine, config, force=s.force, on_done=done, jobs=s.jobs, since=s.since,
-                       run_id=run_id, dask=s.dask, summary=summary)
+                       run_id=run_id, dask=s.dask, summary=summary, curation=s.curation)
+            if s.curation is not None:
+                _apply_curation(engine, s.curation)
             status, code = ("failed", EXIT_FAILED) if summary.failed else ("ok", EXIT_OK)
         except _StrictStop:
             stop_line = f"stopped at the first failure (--strict): {summary.line()}"
@@ -796,15 +829,24 @@ def check(ctx: Context, db_url: str | None, errors_only: bool) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "popolo"]), default="jsonl", show_default=True)
 def export(folder: Path, db_url: str | None, fmt: str) -> None:
     """Write every table to FOLDER, one file per table, and every view to FOLDER/views/ (for pandas, R, ...).
 
+    --format popolo writes FOLDER/popolo.json instead: persons, organizations, memberships, events,
+    motions and vote events as Popolo JSON (docs/popolo.md).
     Each file is written beside its target and renamed over it: a symlink in FOLDER is replaced,
     never written through. A folder that cannot be made or written is exit 3. Read-only on the database.
     """
-    from .query import export_tables, read_only_engine
+    from .query import export_tables, read_only_engine, up_to_date_engine
 
+    if fmt == "popolo":
+        from . import popolo
+
+        target, counts = popolo.export(up_to_date_engine(db_url), folder)
+        for name, count in counts.items():
+            click.echo(f"{name}: {count} -> {target}", err=True)
+        return
     for name, count, target in export_tables(read_only_engine(db_url), folder, fmt):
         click.echo(f"{name}: {count} rows -> {target}", err=True)
 
@@ -902,3 +944,195 @@ def review(ctx: Context, pdf: Path | None, document_id: int | None, all_dir: Pat
             written[row.id] = report.write_report(one, folder).name
     click.echo(report.write_index(rows, written, folder))
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port, shown on stderr).")
+@click.option("--reports", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Keep the rendered pages and review reports in DIR [default: a temporary folder].")
+def serve(db_url: str | None, host: str, port: int, reports: Path | None) -> None:
+    """Browse the SQLite database in Datasette, read-only: prefix search, labels, each row's page with its box.
+
+    The file is opened immutable and never changed. A PostgreSQL URL, a missing or older database,
+    a port in use or no Datasette installed is one line and exit 3. Ctrl-C stops (130), SIGTERM 143.
+    See docs/web.md.
+    """
+    from .web.server import ServeOptions
+    from .web.server import serve as run_server
+
+    stopped = run_server(db_url, ServeOptions(host, port, reports), lambda line: click.echo(f"protokoll: {line}", err=True))
+    sys.exit({2: EXIT_INTERRUPTED, 15: EXIT_TERMINATED}.get(stopped or 0, EXIT_OK))
+
+
+@main.group(name="persons")
+def persons_group() -> None:
+    """The person registry: list and show (read-only); merge, split and rename (the curator's decisions).
+
+    A decision is applied to the database and appended to the persons file (--persons, default
+    data/persons.toml), which every ingest and load applies again, so it survives 'ingest --force'.
+    PERSON is an id (from 'protokoll persons list') or a name, matched like resolution matches
+    (order, case and initials' dots ignored; every spelling a person was written in counts).
+    """
+
+
+_ORGANISATION = click.option("--organisation", metavar="NAME", help="Only persons of this organisation (meetings.organisation).")
+
+
+def _one_person(conn: Any, ref: str, organisation: str | None) -> Any:
+    """The one person ``ref`` names; none or several is a usage error (exit 2) saying what to give instead."""
+    from .curation import find_persons
+
+    found = find_persons(conn, ref, organisation)
+    where = f" in {organisation}" if organisation else ""
+    if not found:
+        raise click.BadParameter(f"no person {ref!r}{where}; see 'protokoll persons list'", param_hint="PERSON")
+    if len(found) > 1:
+        listed = "; ".join(f"{p.id} {p.name} ({p.organisation or 'no organisation'})" for p in found)
+        raise click.BadParameter(f"{ref!r} names {len(found)} persons{where}: {listed}; give the id", param_hint="PERSON")
+    return found[0]
+
+
+@persons_group.command(name="list")
+@_ORGANISATION
+@click.option("--name", metavar="TEXT", help="Only persons whose name contains TEXT (case-insensitive).")
+@_db_option
+@_FORMAT
+def persons_list(organisation: str | None, name: str | None, db_url: str | None, fmt: str) -> None:
+    """Every person: id, name, organisation, parties, meetings attended and rows naming the person.
+
+    Read-only: never creates or changes a database.
+    """
+    from .curation import LIST_COLUMNS, list_persons
+    from .query import format_rows, up_to_date_engine
+
+    with up_to_date_engine(db_url).connect() as conn:
+        rows = list_persons(conn, organisation, name)
+    _emit(format_rows(LIST_COLUMNS, rows, fmt))
+
+
+@persons_group.command(name="show")
+@click.argument("person")
+@_ORGANISATION
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+def persons_show(person: str, organisation: str | None, db_url: str | None, as_json: bool) -> None:
+    """One person: names, aliases, memberships and activity per year. Read-only."""
+    import json
+
+    from .curation import person_detail
+    from .query import up_to_date_engine
+
+    with up_to_date_engine(db_url).connect() as conn:
+        detail = person_detail(conn, _one_person(conn, person, organisation).id)
+    if as_json:
+        click.echo(json.dumps(detail, ensure_ascii=False, indent=1, default=str))
+        return
+    click.echo(f"{detail['id']}  {detail['name']}  ({detail['organisation'] or 'no organisation'})")
+    click.echo("aliases: " + "; ".join(f"{a['name']} ({a['source']})" for a in detail["aliases"]))
+    for m in detail["memberships"]:
+        click.echo(f"membership: {m['body']}, {m['role']}, {m['party'] or '-'}, {m['start_date']} to {m['end_date']} "
+                   f"({m['source']})")
+    for a in detail["activity"]:
+        click.echo(f"{a['year']}: {a['meetings']} meetings ({a['as_ledamot']} as ledamot, {a['as_ersattare']} as "
+                   f"ersättare), {a['proposals']} proposals, {a['reservations']} reservations, {a['recusals']} "
+                   f"recusals, {a['votes_cast']} votes")
+
+
+def _decide(db_url: str | None, persons_path: str | None, wait: bool, make: Any) -> tuple[Any, Path]:
+    """Under the ingest lock: find the persons (``make(conn)`` gives the entry and what to say), apply, record."""
+    import shlex
+
+    from .curation import decide, persons_file
+    from .query import up_to_date_engine
+
+    path, _ = persons_file(persons_path)
+    up_to_date_engine(db_url)  # a missing or older database is exit 3, and nothing is created
+    engine = db.make_engine(db_url)
+    with runs.run_lock(engine, wait=wait):
+        with engine.connect() as conn:
+            entry, said = make(conn)
+        decide(engine, path, entry, db.mask_url(shlex.join(["protokoll", *sys.argv[1:]])))
+    click.echo(f"protokoll: {said}; recorded in {path}", err=True)
+    return entry, path
+
+
+_WAIT = click.option("--wait", is_flag=True, help="If an ingest holds the database, wait for it instead of refusing.")
+
+
+@persons_group.command(name="merge")
+@click.argument("keep")
+@click.argument("absorb", nargs=-1, required=True)
+@_ORGANISATION
+@_db_option
+@_persons_option
+@_WAIT
+def persons_merge(keep: str, absorb: tuple[str, ...], organisation: str | None, db_url: str | None,
+                  persons_path: str | None, wait: bool) -> None:
+    """The persons ABSORB are the person KEEP: their rows move to KEEP (never across organisations)."""
+    from .curation import Entry
+
+    def make(conn: Any) -> tuple[Entry, str]:
+        target = _one_person(conn, keep, organisation)
+        others = [_one_person(conn, a, organisation) for a in absorb]
+        for other in others:
+            if other.organisation != target.organisation:
+                raise click.UsageError(f"{other.name} ({other.organisation}) and {target.name} ({target.organisation}) "
+                                       "are of two organisations; persons are never merged across organisations")
+            if other.id == target.id:
+                raise click.UsageError(f"{absorb[others.index(other)]!r} is {target.name} (id {target.id}) already")
+        names = tuple(dict.fromkeys(o.name for o in others))
+        said = f"merged {', '.join(f'{o.name} (id {o.id})' for o in others)} into {target.name} (id {target.id})"
+        return Entry("merge", 0, target.organisation, target.name, names), said
+
+    _decide(db_url, persons_path, wait, make)
+
+
+@persons_group.command(name="split")
+@click.argument("person")
+@click.option("--name", "names", multiple=True, metavar="SPELLING", help="The rows written so go to another person (repeatable).")
+@click.option("--body", metavar="BODY", help="The rows of meetings of this body go to another person.")
+@_ORGANISATION
+@_db_option
+@_persons_option
+@_WAIT
+def persons_split(person: str, names: tuple[str, ...], body: str | None, organisation: str | None, db_url: str | None,
+                  persons_path: str | None, wait: bool) -> None:
+    """Some rows of PERSON name someone else: those written as --name, or of meetings of --body, or both."""
+    from .curation import Entry
+
+    if not names and body is None:
+        raise click.UsageError("say which rows go to another person: --name SPELLING, --body BODY or both")
+
+    def make(conn: Any) -> tuple[Entry, str]:
+        source = _one_person(conn, person, organisation)
+        what = " and ".join(([f"written as {', '.join(names)}"] if names else []) + ([f"of {body}"] if body else []))
+        said = f"the rows of {source.name} (id {source.id}) {what} are another person"
+        return Entry("split", 0, source.organisation, source.name, names, body), said
+
+    _decide(db_url, persons_path, wait, make)
+
+
+@persons_group.command(name="rename")
+@click.argument("person")
+@click.argument("new_name")
+@_ORGANISATION
+@_db_option
+@_persons_option
+@_WAIT
+def persons_rename(person: str, new_name: str, organisation: str | None, db_url: str | None, persons_path: str | None,
+                   wait: bool) -> None:
+    """PERSON is called NEW_NAME from now on (otherwise a person is called by the spelling its rows use most)."""
+    from .curation import Entry
+
+    if len(new_name.split()) < 2:
+        raise click.BadParameter(f"{new_name!r} is one word; give a full name like 'Anna Berg'", param_hint="NEW_NAME")
+
+    def make(conn: Any) -> tuple[Entry, str]:
+        source = _one_person(conn, person, organisation)
+        return (Entry("rename", 0, source.organisation, source.name, to=" ".join(new_name.split())),
+                f"renamed {source.name} (id {source.id}) to {' '.join(new_name.split())}")
+
+    _decide(db_url, persons_path, wait, make)

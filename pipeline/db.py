@@ -443,7 +443,8 @@ def attachment_tsvector(alias: str = "") -> str:
     return f"to_tsvector('swedish', coalesce({a}label, '') || ' ' || coalesce({a}title, '') || ' ' || {a}text)"
 
 
-# The views as the last migration that (re)created each left them (0009_people, 0011_recusals, 0013_outcome).
+# The views as the last migration that (re)created each left them (0009_people, 0011_recusals, 0013_outcome,
+# 0016_person_views).
 # A new view text is a new migration that drops and creates the view; tests/test_database.py
 # checks that a fresh database has exactly these.
 VIEWS = {
@@ -515,6 +516,37 @@ VIEWS = {
         JOIN items i ON i.id = c.item_id
         JOIN meetings m ON m.id = i.meeting_id
         WHERE c.votes > 0 OR c.reservations > 0 OR c.proposals > 1""",
+    "person_activity": """
+        SELECT p.id AS person_id, p.name, p.organisation, CAST(SUBSTR(CAST(m.meeting_date AS TEXT), 1, 4) AS INTEGER) AS year,
+               COUNT(DISTINCT CASE WHEN e.what = 'attended' THEN e.meeting_id END) AS meetings,
+               COUNT(DISTINCT CASE WHEN e.what = 'attended' AND e.kind = 'ledamot' THEN e.meeting_id END) AS as_ledamot,
+               COUNT(DISTINCT CASE WHEN e.what = 'attended' AND e.kind = 'ersattare' THEN e.meeting_id END) AS as_ersattare,
+               SUM(CASE WHEN e.what = 'proposal' THEN 1 ELSE 0 END) AS proposals,
+               SUM(CASE WHEN e.what = 'reservation' THEN 1 ELSE 0 END) AS reservations,
+               SUM(CASE WHEN e.what = 'recusal' THEN 1 ELSE 0 END) AS recusals,
+               SUM(CASE WHEN e.what = 'vote' THEN 1 ELSE 0 END) AS votes_cast
+        FROM (SELECT a.person_id, a.meeting_id, a.kind, 'attended' AS what FROM attendees a
+              UNION ALL
+              SELECT x.person_id, i.meeting_id, NULL, 'proposal' FROM proposals x JOIN items i ON i.id = x.item_id
+              UNION ALL
+              SELECT x.person_id, i.meeting_id, NULL, 'reservation' FROM reservations x JOIN items i ON i.id = x.item_id
+              UNION ALL
+              SELECT x.person_id, i.meeting_id, NULL, 'recusal' FROM recusals x JOIN items i ON i.id = x.item_id
+              UNION ALL
+              SELECT vm.person_id, i.meeting_id, NULL, 'vote' FROM vote_members vm
+              JOIN votes v ON v.id = vm.vote_id JOIN items i ON i.id = v.item_id
+              WHERE vm.vote IN ('ja', 'nej', 'avstår')) e
+        JOIN persons p ON p.id = e.person_id
+        JOIN meetings m ON m.id = e.meeting_id
+        GROUP BY p.id, p.name, p.organisation, CAST(SUBSTR(CAST(m.meeting_date AS TEXT), 1, 4) AS INTEGER)""",
+    "person_votes": """
+        SELECT p.id AS person_id, p.name, p.organisation, m.meeting_date, m.body, i.number, i.title,
+               v.question, vm.vote, vm.party, i.outcome, v.ja, v.nej, v.avstar, v.id AS vote_id, i.id AS item_id
+        FROM vote_members vm
+        JOIN persons p ON p.id = vm.person_id
+        JOIN votes v ON v.id = vm.vote_id
+        JOIN items i ON i.id = v.item_id
+        JOIN meetings m ON m.id = i.meeting_id""",
 }
 
 

@@ -290,13 +290,13 @@ def _pages_pdfium(data: bytes, shown: str, max_pages: int) -> Generator[_PageTex
         total = len(pdf)
         _check_page_count(total, shown, max_pages)
         share = _sharer()
-        pages = pdfium_backend.iter_pages(pdf)
+        pages = pdfium_backend.iter_pages(pdf, share)
         for number in itertools.count(1):
             try:
                 raw = next(pages, None)
                 if raw is None:
                     break
-                lines, words, chars = _lines_of(raw.lines, share)
+                lines, words, chars = raw.made
             except Exception as exc:
                 raise _damaged_page(shown, number, exc) from exc
             yield _PageText(raw.width, raw.height, lines, words, chars, raw.image_share, total)

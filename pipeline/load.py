@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from . import db, persons
+from .curation import Curation
+from .curation import apply as curate
 from .errors import DatabaseError
 from .types import Decisions, Entity, Failure, Protocol
 
@@ -76,12 +78,13 @@ def drop_failure(engine: Engine, document_id: int) -> None:
 
 def save(
     engine: Engine, doc: Protocol | Failure, force: bool = False, mtime: float | None = None,
-    run_id: int | None = None,
+    run_id: int | None = None, curation: Curation | None = None,
 ) -> Outcome:
     """Write one document (or its failure) in a single transaction and say what happened.
 
     Every path is recorded in ``document_paths``, also a second copy of content
-    already imported, so that no file of a batch goes unrecorded.
+    already imported, so that no file of a batch goes unrecorded. ``curation``: the curator's
+    persons file, applied to the document's organisation in the same transaction.
     """
     for attempt in (1, 2):
         try:
@@ -89,6 +92,9 @@ def save(
                 outcome, document_id = _save(conn, doc, force)
                 _record_path(conn, document_id, doc.path, doc.size, mtime, run_id, isinstance(doc, Failure))
                 persons.refresh_pending(conn)  # persons of rows a replaced or moved document took away
+                if curation is not None and outcome in ("inserted", "replaced"):
+                    org = db.meetings.c.organisation
+                    curate(conn, curation, conn.execute(sa.select(org).where(db.meetings.c.document_id == document_id)).scalars().all())
                 if outcome != "unchanged" and run_id is not None:
                     conn.execute(sa.update(db.documents).where(db.documents.c.id == document_id).values(run_id=run_id))
                 return outcome
@@ -263,43 +269,51 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(sa.insert(db.cover_entities), [{"meeting_id": meeting_id, **_entity_row(e),
                                                      **_box(doc, f"cover_entity/{k}", page=False)}
                                                     for k, e in enumerate(m.entities)])
-    entity_rows: list[dict[str, object]] = []
+    # items, then sections, each table in one statement (a statement per row was most of the writer's
+    # own time on long protocols, docs/performance.md); the ids come back in the rows' order
+    row_of_item = _inserted_ids(conn, db.items, [
+        {"meeting_id": meeting_id, "number": item.number, "title": item.title, "case_number": item.case_number,
+         "page_start": item.page_start, "page_end": item.page_end, **_box(doc, f"item/{i}")}
+        for i, item in enumerate(doc.items)
+    ])
     item_ids: dict[int, int] = {}
-    section_ids: dict[tuple[int, int], int] = {}
-    for i, item in enumerate(doc.items):
-        item_id = conn.execute(
-            sa.insert(db.items)
-            .values(
-                meeting_id=meeting_id, number=item.number, title=item.title, case_number=item.case_number,
-                page_start=item.page_start, page_end=item.page_end, **_box(doc, f"item/{i}"),
-            )
-            .returning(db.items.c.id)
-        ).scalar_one()
+    for item, item_id in zip(doc.items, row_of_item, strict=True):
         item_ids.setdefault(item.number, item_id)
-        if item.recipients:
-            conn.execute(sa.insert(db.recipients), [{"item_id": item_id, "name": r, **_box(doc, f"recipient/{i}/{k}")}
-                                                    for k, r in enumerate(item.recipients)])
-        for j, section in enumerate(item.sections):
-            section_id = conn.execute(
-                sa.insert(db.sections)
-                .values(
-                    item_id=item_id, position=section.position, kind=section.kind, heading=section.heading,
-                    text=section.text, page_start=section.page_start, page_end=section.page_end,
-                    **_box(doc, f"section/{i}/{j}"),
-                )
-                .returning(db.sections.c.id)
-            ).scalar_one()
-            section_ids.setdefault((item.number, section.position), section_id)
-            entity_rows.extend(
-                {"item_id": item_id, "section_id": section_id, **_entity_row(e),
-                 **_box(doc, f"entity/{i}/{j}/{k}", page=False)} for k, e in enumerate(section.entities)
-            )
+    recipient_rows = [{"item_id": item_id, "name": r, **_box(doc, f"recipient/{i}/{k}")}
+                      for i, (item, item_id) in enumerate(zip(doc.items, row_of_item, strict=True))
+                      for k, r in enumerate(item.recipients)]
+    if recipient_rows:
+        conn.execute(sa.insert(db.recipients), recipient_rows)
+    placed = [(i, j, item, section, item_id) for i, (item, item_id) in enumerate(zip(doc.items, row_of_item, strict=True))
+              for j, section in enumerate(item.sections)]
+    row_of_section = _inserted_ids(conn, db.sections, [
+        {"item_id": item_id, "position": section.position, "kind": section.kind, "heading": section.heading,
+         "text": section.text, "page_start": section.page_start, "page_end": section.page_end,
+         **_box(doc, f"section/{i}/{j}")}
+        for i, j, _item, section, item_id in placed
+    ])
+    section_ids: dict[tuple[int, int], int] = {}
+    entity_rows: list[dict[str, object]] = []
+    for (i, j, item, section, item_id), section_id in zip(placed, row_of_section, strict=True):
+        section_ids.setdefault((item.number, section.position), section_id)
+        entity_rows.extend(
+            {"item_id": item_id, "section_id": section_id, **_entity_row(e),
+             **_box(doc, f"entity/{i}/{j}/{k}", page=False)} for k, e in enumerate(section.entities)
+        )
     if entity_rows:
         conn.execute(sa.insert(db.entities), entity_rows)
     _insert_decisions(conn, doc, item_ids, section_ids)
     _insert_anatomy(conn, doc, int(document_id), item_ids)
     persons.link_meeting(conn, int(meeting_id))  # every person-bearing row gets its person_id
     return int(document_id)
+
+
+def _inserted_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table`` in one statement (SQLAlchemy's "insertmanyvalues"); their ids, in the rows' order."""
+    if not rows:
+        return []
+    result = conn.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [int(row[0]) for row in result]
 
 
 def _insert_anatomy(conn: Connection, doc: Protocol, document_id: int, item_ids: dict[int, int]) -> None:

@@ -16,19 +16,25 @@ returns, with pdfminer's geometry, so ``extract.py`` treats both alike:
   since pdfplumber only sees the characters in the content stream;
 * a glyph without a Unicode mapping becomes ``(cid:NN)``, as in pdfminer.
 
-One pass over a page's characters (``_fast_chars``) makes the char dicts: what
-depends only on the text object (font, size, matrix, descent) is worked out
-once per object, and a space PDFium generated between two objects is decided
-when the page is read. A page with rotated text (a character without a loose
-box) is read again by the general two-pass code (``_chars``, ``_pdfminer_chars``),
-which gives the same dicts (``tests/test_speed_contract.py``).
+A page is read by arrays (``_page_by_arrays``, issue 15): PDFium is asked in
+C loops (``map`` over a ctypes function writing into NumPy arrays; the codes of
+the whole page in one call), boxes, lines and word breaks are worked out on
+whole arrays, and Python runs per word and line, giving the ``Line`` and
+``Word`` objects and the character count of ``extract._lines_of`` directly,
+2x faster than the char path. Pages it declines (rotated or skewed text, a glyph
+whose text starts with a space) take the char path: one pass over the characters
+(``_fast_chars``) makes pdfplumber's char dicts, what depends only on the text
+object (font, size, matrix, descent) worked out once per object; a page with a
+character without a loose box is read by the general two-pass code (``_chars``,
+``_pdfminer_chars``), which gives the same dicts (``tests/test_speed_contract.py``).
+Both paths give the same lines and words (``tests/test_extractors.py``).
 
-Only the PDFium calls live here; ``extract.py`` turns the lines into ``Line`` and
-``Word`` objects for both backends. One page is open at a time.
+One page is open at a time.
 """
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import functools
 import itertools
@@ -39,7 +45,10 @@ from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
-from .extract import distinct_chars
+import numpy as np
+
+from .extract import CID_BULLET_RE, PUA_BULLETS, Line, _lines_of, _mark_columns, distinct_chars
+from .types import Word
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +56,7 @@ X_TOLERANCE = 3.0  # pdfplumber's defaults: a larger gap starts a new word ...
 Y_TOLERANCE = 3.0  # ... and tops closer than this are one line
 BOLD_WEIGHT = 600
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}  # as pdfplumber
+LIGATURE_SET = frozenset(LIGATURES)
 GENERATED_CANDIDATES = frozenset((0x20, 0x0D, 0x0A))  # what PDFium may insert on its own
 DEFAULT_SPACE = 0.25  # a space's advance per unit of font size, for fonts whose spaces were not seen yet
 SPACE_SHARE = 0.75  # a gap this share of a space wide, where PDFium generated a space, held a real one
@@ -64,10 +74,13 @@ class OpenError(Exception):
 
 @dataclass
 class RawPage:
-    """One page as text lines in pdfplumber's shape, with the page size (rotation applied)."""
+    """One page read: its size (rotation applied), its lines, words and count of visible characters as
+    ``extract._lines_of`` makes them (``made``), and, for a page read char by char, the text lines in
+    pdfplumber's shape they were made of (``lines``; empty for a page read by arrays)."""
 
     width: float
     height: float
+    made: tuple[list[Line], list[Word], int]
     lines: list[dict[str, Any]]
     image_share: Callable[[], float]  # valid only until the next page is read
 
@@ -96,8 +109,13 @@ def page_count(data: bytes) -> int | None:
         pdf.close()
 
 
-def iter_pages(pdf: Any) -> Iterator[RawPage]:
-    """Read the pages of an open document one at a time; each page is closed when the next is asked for."""
+def iter_pages(pdf: Any, share: Callable[[Any], Any] = lambda v: v, arrays: bool = True) -> Iterator[RawPage]:
+    """Read the pages of an open document one at a time; each page is closed when the next is asked for.
+
+    A page is read by arrays (``_page_by_arrays``) unless it declines or ``arrays``
+    is False; then char by char. Both give the same lines and words
+    (``tests/test_extractors.py``). ``share`` is ``extract._sharer``'s.
+    """
     fonts: dict[int, FontInfo] = {}  # font handle -> (name, bold, descent per unit of size)
     spaces: dict[int, float] = {}  # font handle -> advance of its space per unit of size
     for index in range(len(pdf)):
@@ -106,15 +124,28 @@ def iter_pages(pdf: Any) -> Iterator[RawPage]:
         try:
             textpage = page.get_textpage()
             width, height, ctm = _page_frame(page)
+            lines: list[dict[str, Any]] = []
             try:
-                chars = _fast_chars(textpage, ctm, height, fonts, spaces)
-            except _Rotated:
-                chars = _chars(textpage, ctm, height, fonts, spaces)
-            yield RawPage(width, height, text_lines(chars), functools.partial(_image_share, page))
+                if not arrays:
+                    raise _Declined
+                made = _page_by_arrays(textpage, ctm, height, fonts, spaces, share)
+            except _Declined:
+                lines = text_lines(_page_chars(textpage, ctm, height, fonts, spaces))
+                made = _lines_of(lines, share)
+            yield RawPage(width, height, made, lines, functools.partial(_image_share, page))
         finally:
             if textpage is not None:
                 textpage.close()
             page.close()
+
+
+def _page_chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
+                spaces: dict[int, float]) -> list[dict[str, Any]]:
+    """The char path: a page's char dicts, in one pass unless it has rotated text."""
+    try:
+        return _fast_chars(textpage, ctm, height, fonts, spaces)
+    except _Rotated:
+        return _chars(textpage, ctm, height, fonts, spaces)
 
 
 def _page_frame(page: Any) -> tuple[float, float, tuple[float, ...]]:
@@ -266,20 +297,27 @@ def _object_info(textpage: Any, index: int, key: int, fonts: dict[int, FontInfo]
 
     obj = ctypes.cast(key, c.FPDF_PAGEOBJECT)
     font = c.FPDFTextObj_GetFont(obj)
-    name, bold, descent = _font_info(font, fonts)
     size, matrix = ctypes.c_float(), c.FS_MATRIX()
     c.FPDFTextObj_GetFontSize(obj, size)
     c.FPDFText_GetMatrix(textpage, index, matrix)
-    fs, ua, ub, uc, ud = size.value, matrix.a, matrix.b, matrix.c, matrix.d
+    info = objects[key] = _info_of(_font_info(font, fonts), ctypes.cast(font, ctypes.c_void_p).value or 0,
+                                   size.value, (matrix.a, matrix.b, matrix.c, matrix.d), ctm)
+    return info
+
+
+def _info_of(font: FontInfo, font_key: int, fs: float, matrix: tuple[float, ...], ctm: tuple[float, ...]
+             ) -> tuple[Any, ...]:
+    """A text object's name, bold, size, advance factor, font key, matrix in device space, box offsets,
+    upright and unrotated flags: ``_pdfminer_chars``'s operations, done once per object."""
+    name, bold, descent = font
+    ua, ub, uc, ud = matrix
     ca, cb, cc, cd = ctm[:4]
     a, b = ua * ca + ub * cc, ua * cb + ub * cd
     cm, d = uc * ca + ud * cc, uc * cb + ud * cd
     desc = descent * fs
-    info = (name, bold, fs, ua if abs(ua) > 1e-6 else 0.0, ctypes.cast(font, ctypes.c_void_p).value or 0,
+    return (name, bold, fs, ua if abs(ua) > 1e-6 else 0.0, font_key,
             a, b, cm, d, cm * desc, cm * (desc + fs), d * desc, d * (desc + fs),
             a * d > 0 and b * cm <= 0, b == 0 and cm == 0)
-    objects[key] = info
-    return info
 
 
 def _chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
@@ -366,6 +404,14 @@ def _api() -> SimpleNamespace:
         text_object=proto("FPDFText_GetTextObject", ptr, ptr, num),
         origin=proto("FPDFText_GetCharOrigin", num, ptr, num, dbl, dbl),
         loose=proto("FPDFText_GetLooseCharBox", num, ptr, num, ctypes.POINTER(c.FS_RECTF)),
+        # for ``map`` over a page: the results go to addresses in an array, a NULL object is 0
+        text=proto("FPDFText_GetText", num, ptr, num, num, ptr),
+        object_id=proto("FPDFText_GetTextObject", ctypes.c_size_t, ptr, num),
+        origin_at=proto("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr),
+        loose_at=proto("FPDFText_GetLooseCharBox", num, ptr, num, ptr),
+        font_of=proto("FPDFTextObj_GetFont", ctypes.c_size_t, ptr),
+        font_size=proto("FPDFTextObj_GetFontSize", num, ptr, ptr),
+        matrix=proto("FPDFText_GetMatrix", num, ptr, num, ptr),
     )
 
 
@@ -585,3 +631,314 @@ def _image_share(page: Any) -> float:
 
     walk(c.FPDFPage_CountObjects(page), functools.partial(c.FPDFPage_GetObject, page), 0)
     return round(best, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# The array path (issue 15): the lines and words of ``_fast_chars`` + ``text_lines`` +
+# ``extract._lines_of`` without a Python dict, loop or call per character.
+
+
+WHITE_SPACE = np.array([k for k in range(0x3001) if chr(k).isspace()], dtype=np.uint32)  # all of str.isspace's
+
+
+class _Declined(Exception):
+    """A page the array path leaves to the char path: rotated or skewed text, a glyph whose text starts
+    or ends with a space (" 1"), a code that is no Unicode scalar. The char path gives the same result."""
+
+
+@dataclass
+class _Glyphs:
+    """The characters of a page as pdfplumber sees them, in content order, as parallel arrays.
+
+    ``texts`` holds each one's text (several letters for a glyph mapped to several
+    characters, ``(cid:NN)`` for an unmapped one); the arrays hold pdfminer's box
+    in pdfplumber's coordinates, boldness, and whether the text is white space.
+    """
+
+    texts: list[str]
+    x0: Any
+    x1: Any
+    top: Any
+    bottom: Any
+    size: Any
+    bold: Any
+    blank: Any
+
+
+def _page_by_arrays(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
+                    spaces: dict[int, float], share: Callable[[Any], Any]) -> tuple[list[Line], list[Word], int]:
+    """A page's lines, words and count of visible characters, equal to the char path's.
+
+    PDFium is asked in C loops (``map`` over a ctypes function, results written
+    straight into arrays), the boxes are worked out on whole arrays, and Python
+    runs once per word and line. Raises ``_Declined`` for a page it does not read.
+    """
+    glyphs = _glyphs(textpage, ctm, height, fonts, spaces)
+    if glyphs is None:
+        return [], [], 0
+    return _lines_from(glyphs, share)
+
+
+def _codes(tp: int, count: int) -> Any:
+    """Every character's Unicode value, in one call (``FPDFText_GetText``) when it gives one unit per character.
+
+    It writes U+FFFE where ``FPDFText_GetUnicode`` gives a control character
+    (U+0002, PDFium's hyphen at a line end; U+0000 in "§\\0"): those are asked one
+    by one. A page with surrogates (a code beyond the BMP) is asked a character at a time.
+    """
+    api = _api()
+    buf = np.zeros(count + 1, dtype=np.uint16)
+    written = api.text(tp, 0, count, buf.ctypes.data)
+    codes = buf[:count].astype(np.uint32)
+    if written != count + 1 or ((codes >= 0xD800) & (codes < 0xE000)).any():
+        return np.fromiter(map(api.unicode, itertools.repeat(tp, count), range(count)), dtype=np.uint32, count=count)
+    odd = np.flatnonzero(codes == 0xFFFE)
+    if odd.size:
+        codes[odd] = np.fromiter(map(api.unicode, itertools.repeat(tp), odd.tolist()), dtype=np.uint32, count=odd.size)
+    return codes
+
+
+def _shown(tp: int, count: int) -> tuple[Any, ...] | None:
+    """The characters pdfplumber would see (not generated by PDFium, with a text object), in content order:
+    their codes, character indices, text objects, origins, mapping errors, and whether a space PDFium
+    generated comes right before each; None when there are none."""
+    api = _api()
+    rep = itertools.repeat(tp)
+    codes = _codes(tp, count)
+    generated = np.zeros(count, dtype=bool)
+    maybe = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A))
+    if maybe.size:
+        generated[maybe] = np.fromiter(map(api.generated, rep, maybe.tolist()), dtype=np.int32, count=maybe.size) != 0
+    objs = np.fromiter(map(api.object_id, rep, range(count)), dtype=np.uint64, count=count)
+    kept = np.flatnonzero(~generated & (objs != 0))
+    n = kept.size
+    if not n:
+        return None
+    idx = kept.tolist()
+    xy = np.zeros(2 * n, dtype=np.float64)
+    base = xy.ctypes.data
+    collections.deque(map(api.origin_at, rep, idx, range(base, base + 16 * n, 16),
+                          range(base + 8, base + 16 * n + 8, 16)), maxlen=0)
+    unmapped = np.fromiter(map(api.map_error, rep, idx), dtype=np.int32, count=n) != 0
+    spaces_before = np.cumsum(generated & (codes == 0x20))[kept]
+    after = np.zeros(n, dtype=bool)
+    after[1:] = spaces_before[1:] != spaces_before[:-1]
+    return codes[kept], kept, objs[kept], xy[0::2], xy[1::2], unmapped, after
+
+
+def _glyphs(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[int, FontInfo],
+            spaces: dict[int, float]) -> _Glyphs | None:
+    """``_fast_chars`` on arrays: the same characters with the same boxes; None for a page without any."""
+    import pypdfium2.raw as c
+
+    api = _api()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
+    count = c.FPDFText_CountChars(textpage)
+    found = _shown(tp, count) if count > 0 else None
+    if found is None:
+        return None
+    codes, kept, objs, xo, yo, unmapped, after = found
+    # one glyph, several characters at the same origin ("ti", "§\0"): one char with all of them
+    merged = np.zeros(kept.size, dtype=bool)
+    merged[1:] = (objs[1:] == objs[:-1]) & ~after[1:] & (xo[1:] == xo[:-1]) & (yo[1:] == yo[:-1])
+    first = np.flatnonzero(~merged)
+    texts, blank = _texts(codes, unmapped, first)
+    obj, index = objs[first], kept[first]
+    keys, where = np.unique(obj, return_inverse=True)
+    table = _object_table(textpage, keys, obj, index, fonts, ctm)
+    if not all(i[3] and i[13] and i[14] for i in table):  # an advance along x, upright, unrotated
+        raise _Declined
+    fs, ua, a, d_lo, d_hi, bold = (np.array([i[j] for i in table], dtype=np.float64)[where] for j in (2, 3, 5, 11, 12, 1))
+    m = first.size
+    rects = np.empty(4 * m, dtype=np.float32)
+    base = rects.ctypes.data
+    if not all(map(api.loose_at, itertools.repeat(tp), index.tolist(), range(base, base + 16 * m, 16))):
+        raise _Declined
+    x_o, y_o = xo[first], yo[first]
+    adv = (rects[2::4].astype(np.float64) - x_o) / ua
+    font_keys = [i[4] for i in table]
+    _learn_spaces(spaces, (codes[first] == 0x20) & ~unmapped[first], adv, fs, where, font_keys)
+    ca, cb, cc, cd, ce, cf = ctm
+    x = x_o * ca + y_o * cc + ce
+    y = x_o * cb + y_o * cd + cf
+    xa = x + a * adv
+    ya, yb = y + d_lo, y + d_hi
+    y0, y1 = np.minimum(ya, yb), np.maximum(ya, yb)
+    glyphs = _Glyphs(texts, np.minimum(x, xa), np.maximum(x, xa), height - y1, height - y0, y1 - y0, bold != 0,
+                     blank)
+    if np.isnan(glyphs.top).any() or np.isnan(glyphs.x0).any():
+        raise _Declined
+    new_object = np.zeros(m, dtype=bool)
+    new_object[1:] = obj[1:] != obj[:-1]
+    candidates = np.flatnonzero(after[first] & new_object).tolist()
+    if candidates:
+        _put_back_spaces(glyphs, candidates, spaces, [font_keys[w] for w in where[candidates].tolist()],
+                         fs[candidates].tolist())
+    return glyphs
+
+
+def _texts(codes: Any, unmapped: Any, first: Any) -> tuple[list[str], Any]:
+    """The text of each shown character (its letter, ``-`` for U+0002, ``(cid:NN)`` when unmapped, the
+    letters of a glyph joined; ``first``: where each glyph starts among the characters) and whether
+    it is white space."""
+    if ((codes >= 0xD800) & (codes < 0xE000)).any() or (codes >= 0x110000).any():
+        raise _Declined
+    hyphen = codes == 0x02
+    shown = np.where(hyphen, 0x2D, codes)
+    cid = unmapped & ~hyphen
+    letters = list(shown.astype("<u4").tobytes().decode("utf-32-le"))
+    for k in np.flatnonzero(cid).tolist():
+        letters[k] = f"(cid:{int(codes[k])})"
+    blank = np.isin(shown, WHITE_SPACE) & ~cid
+    if first.size == len(letters):
+        return letters, blank
+    bounds = first.tolist() + [len(letters)]
+    texts = [letters[k] for k in bounds[:-1]]
+    blank = blank[first]
+    for pos in np.flatnonzero(np.diff(bounds) > 1).tolist():
+        text = texts[pos] = "".join(letters[bounds[pos]:bounds[pos + 1]])
+        blank[pos] = text.isspace()
+        if (text[:1] == " " or text[-1:] == " ") and not blank[pos]:
+            raise _Declined  # pdfplumber strips such a line letter by letter (``_joined_slowly``)
+    return texts, blank
+
+
+def _object_table(textpage: Any, keys: Any, obj: Any, index: Any, fonts: dict[int, FontInfo],
+                  ctm: tuple[float, ...]) -> list[tuple[Any, ...]]:
+    """``_object_info`` of each distinct text object (``keys``, sorted), taken at its first character
+    (``index``: the character index of each entry of ``obj``), its PDFium calls made in C loops."""
+    import pypdfium2.raw as c
+
+    api = _api()
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
+    _, at = np.unique(obj, return_index=True)
+    objs, n = keys.tolist(), keys.size
+    font_ids = list(map(api.font_of, objs))
+    sizes, matrices = np.zeros(n, dtype=np.float32), np.zeros(6 * n, dtype=np.float32)
+    base = sizes.ctypes.data
+    collections.deque(map(api.font_size, objs, range(base, base + 4 * n, 4)), maxlen=0)
+    base = matrices.ctypes.data
+    collections.deque(map(api.matrix, itertools.repeat(tp), index[at].tolist(), range(base, base + 24 * n, 24)),
+                      maxlen=0)
+    table = []
+    quad = matrices.reshape(n, 6)[:, :4].tolist()
+    for font_id, fs, matrix in zip(font_ids, sizes.tolist(), quad, strict=True):
+        font = fonts.get(font_id) or _font_info(ctypes.cast(font_id, c.FPDF_FONT), fonts)
+        table.append(_info_of(font, font_id, fs, tuple(matrix), ctm))
+    return table
+
+
+def _learn_spaces(spaces: dict[int, float], space: Any, adv: Any, fs: Any, where: Any,
+                  font_keys: list[int]) -> None:
+    """Remember each font's space advance (per unit of size) from its first real space (``space``: the
+    glyphs that are one mapped U+0020), as ``_fast_chars`` does."""
+    for k in np.flatnonzero(space & (adv != 0) & (fs > 0)).tolist():
+        font_key = font_keys[int(where[k])]
+        if font_key not in spaces:
+            spaces[font_key] = float(adv[k]) / float(fs[k])
+
+
+def _put_back_spaces(glyphs: _Glyphs, candidates: list[int], spaces: dict[int, float], font_keys: list[int],
+                     sizes: list[float]) -> None:
+    """Insert a space before each candidate (a new text object after a generated space) where
+    ``_dropped_space`` says PDFium dropped a real one: from the previous char's end to this one's start."""
+    top, x0, x1 = glyphs.top, glyphs.x0, glyphs.x1
+    at = [pos for pos, font_key, fs in zip(candidates, font_keys, sizes, strict=True)
+          if abs(float(top[pos - 1]) - float(top[pos])) <= Y_TOLERANCE
+          and float(x0[pos]) - float(x1[pos - 1]) >= SPACE_SHARE * (spaces.get(font_key, DEFAULT_SPACE) * fs)]
+    if not at:
+        return
+    prev = [pos - 1 for pos in at]
+    glyphs.x0 = np.insert(x0, at, x1[prev])
+    glyphs.x1 = np.insert(x1, at, x0[at])
+    for name in ("top", "bottom", "size", "bold"):
+        values = getattr(glyphs, name)
+        setattr(glyphs, name, np.insert(values, at, values[prev]))
+    glyphs.blank = np.insert(glyphs.blank, at, True)
+    for pos in reversed(at):
+        glyphs.texts.insert(pos, " ")
+
+
+def _clusters(values: Any) -> Any:
+    """``_cluster_ids`` on an array: each value's cluster number."""
+    u = np.unique(values)
+    ids = np.zeros(u.size, dtype=np.int64)
+    ids[1:] = np.cumsum(u[1:] > u[:-1] + Y_TOLERANCE)
+    return ids[np.searchsorted(u, values)]
+
+
+def _starts(flags: Any) -> Any:
+    """Positions where ``flags`` is set, the first position always among them."""
+    flags[0] = True
+    return np.flatnonzero(flags)
+
+
+def _lines_from(g: _Glyphs, share: Callable[[Any], Any]) -> tuple[list[Line], list[Word], int]:
+    """``text_lines`` then ``extract._lines_of`` on arrays: lines by top, words by gaps, rows by word tops."""
+    line = _clusters(g.top)
+    order = np.lexsort((g.x0, line))  # stable: a line's chars left to right, ties in content order
+    blank = g.blank[order]
+    x0, x1, top = g.x0[order], g.x1[order], g.top[order]
+    step = np.zeros(order.size, dtype=bool)  # pdfplumber's word break before each char (``_words``)
+    step[1:] = ((line[order][1:] != line[order][:-1]) | blank[:-1] | (x0[1:] > x1[:-1] + X_TOLERANCE)
+                | (np.abs(top[1:] - top[:-1]) > Y_TOLERANCE))
+    shown = np.flatnonzero(~blank)
+    if not shown.size:
+        return [], [], 0
+    x0, x1, top, step = x0[shown], x1[shown], top[shown], step[shown]
+    bottom, size, bold = g.bottom[order][shown], g.size[order][shown], g.bold[order][shown]
+    texts = [g.texts[k] for k in order[shown].tolist()]
+    words = _starts(step)  # where each of pdfplumber's words starts
+    word_top = np.minimum.reduceat(top, words)
+    row_of_word = _clusters(word_top)
+    new_row = np.zeros(words.size, dtype=bool)
+    new_row[1:] = row_of_word[1:] != row_of_word[:-1]
+    rows = words[_starts(new_row)]
+    cut = np.zeros(shown.size, dtype=bool)  # extract's word breaks within a row (``_words_of``)
+    cut[1:] = (x0[1:] - x1[:-1]) > 0.15 * np.maximum(size[1:], 1)
+    cut[rows] = True
+    pieces = np.flatnonzero(cut)
+    lig = [LIGATURES.get(t, t) for t in texts] if not LIGATURE_SET.isdisjoint(texts) else texts
+    return _assemble(texts, lig, (x0, x1, top, bottom, bold), (words, rows, pieces), share)
+
+
+
+def _assemble(texts: list[str], lig: list[str], arrays: tuple[Any, ...], starts: tuple[Any, Any, Any],
+              share: Callable[[Any], Any]) -> tuple[list[Line], list[Word], int]:
+    """Lines and words from the shown chars in reading order and where words, rows and extract's words start.
+
+    Every extract word is made at once (``map``: rounding, the sharer and ``Word``
+    in C loops); a row whose text is empty drops its words, as ``_lines_of`` does.
+    """
+    x0, x1, top, bottom, bold = arrays
+    words, rows, pieces = starts
+    end = x0.size
+    row_x0, row_top = np.minimum.reduceat(x0, rows).tolist(), np.minimum.reduceat(top, rows).tolist()
+    row_bottom = np.maximum.reduceat(bottom, rows).tolist()
+    row_bold = np.add.reduceat(bold.astype(np.int64), rows).tolist()
+    two = itertools.repeat(2)
+    corners = (x0[pieces], np.minimum.reduceat(top, pieces), x1[np.append(pieces[1:], end) - 1],
+               np.maximum.reduceat(bottom, pieces))
+    x0s, tops, x1s, bottoms = (list(map(share, map(round, v.tolist(), two))) for v in corners)
+    bounds = pieces.tolist() + [end]
+    piece_texts = ["".join(texts[a:b]) for a, b in itertools.pairwise(bounds)]
+    joined = "".join(piece_texts)
+    if joined.translate(PUA_BULLETS) != joined:
+        piece_texts = [t.translate(PUA_BULLETS) for t in piece_texts]
+    made = list(map(Word, map(share, piece_texts), x0s, tops, x1s, bottoms))
+    bounds = words.tolist() + [end]
+    word_texts = ["".join(lig[a:b]) for a, b in itertools.pairwise(bounds)]
+    row_words = np.searchsorted(words, rows).tolist() + [words.size]
+    row_pieces = np.searchsorted(pieces, rows).tolist() + [pieces.size]
+    row_starts = rows.tolist() + [end]
+    lines: list[Line] = []
+    out: list[Word] = []
+    for r in range(len(row_starts) - 1):
+        text = CID_BULLET_RE.sub("• ", " ".join(word_texts[row_words[r]:row_words[r + 1]]).translate(PUA_BULLETS)).strip()
+        if not text:
+            continue
+        line_words = made[row_pieces[r]:row_pieces[r + 1]]
+        lines.append(Line(_mark_columns(text, line_words), row_top[r], row_bottom[r], row_x0[r],
+                          row_bold[r] > (row_starts[r + 1] - row_starts[r]) / 2))
+        out.extend(line_words)
+    return lines, out, end

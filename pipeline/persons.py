@@ -22,6 +22,8 @@ document again (``--force``) links its rows to the persons its first import crea
 those persons are removed only when no row names them any more (``refresh``).
 Memberships (ledamot, ersättare, ordförande, vice ordförande; ``X ersätter Y`` makes Y a
 ledamot) and aliases (every spelling a person was written in) are derived from the linked rows.
+Where resolution is wrong the curator corrects it (merge, split, rename): pipeline/curation.py,
+applied after ``link_meeting`` in the same transaction.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from . import db
 from .names import fold, normal_key, strip_genitive
 from .tag import natural_order
 
-MATCH_METHODS = ("exact", "genitive", "initials", "surname", "similar", "new")
+MATCH_METHODS = ("exact", "genitive", "initials", "surname", "similar", "new", "curator")  # curator: pipeline/curation.py
 # A near spelling: every word pairs with a word of the other name, equal or one edit apart, and
 # words one edit apart have at least this many letters ("Enocsson" / "Enocson", never "Berg" / "Borg").
 SIMILAR_MIN_LETTERS = 6
@@ -496,9 +498,15 @@ def refresh(conn: Connection, person_ids: set[int], drop_unnamed: bool = True) -
 
 
 def _rename(conn: Connection, spellings: dict[int, Counter[str]]) -> None:
-    """Each person's name: the spelling its rows use most ("First Last" where known), ties in alphabetical order."""
+    """Each person's name: the spelling its rows use most ("First Last" where known), ties in alphabetical order;
+    a name the curator gave (``identifiers.curated_name``) stays."""
     rows = []
+    p = db.persons.c
+    curated = {r.id for r in conn.execute(sa.select(p.id, p.identifiers).where(p.id.in_(list(spellings))))
+               if (r.identifiers or {}).get("curated_name")}
     for person, counts in spellings.items():
+        if person in curated:
+            continue  # the curator named this person (``protokoll persons rename``)
         name = min(counts, key=lambda n: (-counts[n], n))
         given, family, sort_name = split_name(natural_order(name, ""))
         rows.append({"b_id": person, "b_name": natural_order(name, ""), "b_given": given, "b_family": family,

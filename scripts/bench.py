@@ -16,14 +16,19 @@ the same run so that the load of the machine hits all of them alike:
   on), and ``--jobs 2 --no-stage-files``; pages without a text layer are left
   out of the page count; ``--repeat`` runs every peer that often, interleaved,
   and reports the median;
-* each stage in this process on one core (extract with both backends, segment, tag);
+* each stage in this process, in CPU seconds (``time.process_time``: on a shared machine wall
+  time mostly measures the others): extract with both backends, segment, tag (rules only, and
+  the trained model with its share: tokenizer, tok2vec, ner, rules), and load (the single
+  writer, one SQLite transaction per document);
+* start-up: CPU seconds of importing the CLI, of a worker's imports, and of loading the model;
 * the peak RSS of ``protokoll ingest --jobs 1`` on a ~500-page protocol, and of
   extracting it;
 * the unchanged re-run of 10,000 small generated files: ingested once, then
   ingested again (nothing changed, every file skipped by path, size and mtime).
 
-Writes a Markdown report to ``--out`` and prints it. Not a test: figures depend
-on the machine and on what else runs on it (the load average is reported).
+Writes a Markdown report to ``--out`` and prints it; the hand-written notes of the old report
+(from "## Where the time goes" on) are kept. Not a test: figures depend on the machine and on
+what else runs on it (the load average is reported).
 """
 
 from __future__ import annotations
@@ -49,9 +54,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from make_corpus import protocol_text, write_corpus  # noqa: E402
 from make_samples import small_protocol, write_pdf  # noqa: E402
 
+from pipeline import db, load  # noqa: E402
+from pipeline.decide import decide  # noqa: E402
 from pipeline.extract import EXTRACTORS, ExtractOptions, extract  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
-from pipeline.tag import build_nlp, tag_protocol  # noqa: E402
+from pipeline.tag import RULES, build_nlp, tag  # noqa: E402
 
 ITEMS, PARAGRAPHS, SEED = 16, 6, 1
 LONG_ITEMS = 420  # items of the long PDF: about 500 pages
@@ -107,6 +114,45 @@ PLUMBER_LOOP = PEAK + (
 )
 
 
+def cpu_timed(func: Any) -> tuple[Any, float]:
+    """``func()`` and the CPU seconds it took in this process."""
+    start = time.process_time()
+    result = func()
+    return result, time.process_time() - start
+
+
+# CPU seconds of a fresh process doing ``argv[1]`` (imports included), printed by itself.
+STARTUP = (
+    "import resource, sys\n"
+    "exec(sys.argv[1])\n"
+    "r = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "print(r.ru_utime + r.ru_stime)\n"
+)
+STARTUP_STEPS = [
+    ("Python alone", "pass"),
+    ("`import pipeline.cli` (what every `protokoll` command loads)", "import pipeline.cli"),
+    ("a worker's imports (`pipeline.ingest`)", "import pipeline.ingest"),
+    ("a worker's imports and the trained model (`build_nlp`)",
+     "import pipeline.ingest\nfrom pipeline.tag import build_nlp\nbuild_nlp(sys.argv[2])"),
+]
+
+
+def startup(repeat: int, log: Any) -> list[tuple[str, float]]:
+    """Median CPU seconds of each start-up step in a fresh process (``STARTUP_STEPS``)."""
+    rows = []
+    for label, code in STARTUP_STEPS:
+        if "build_nlp" in code and not MODEL.is_dir():
+            continue
+        secs = statistics.median(
+            float(subprocess.run([sys.executable, "-c", STARTUP, code, str(MODEL)], capture_output=True, text=True,
+                                 cwd=ROOT, check=True).stdout)
+            for _ in range(repeat)
+        )
+        rows.append((label, secs))
+        log(f"start-up: {label}: {secs:.2f} CPU-s")
+    return rows
+
+
 def timed(func: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = func()
@@ -132,33 +178,78 @@ def text_pages(files: list[Path]) -> tuple[int, int]:
     return with_text, without
 
 
-def stage_rates(files: list[Path], log: Any) -> tuple[list[tuple[str, float]], int]:
-    """Pages per second of each stage, one core, in this process."""
+def stage_rates(files: list[Path], work: Path, log: Any) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Pages per CPU second of each stage, in this process; and the trained model's tag time by component (share)."""
     rows: list[tuple[str, float]] = []
     docs: dict[str, list[Any]] = {}
     pages = 0
     extract(files[0], options=ExtractOptions(extractor="pdfium", ocr=False))  # loads the lexicon once
     for extractor in EXTRACTORS:
-        out, secs = timed(lambda e=extractor: [extract(f, options=ExtractOptions(extractor=e, ocr=False))
-                                                for f in files])
+        out, secs = cpu_timed(lambda e=extractor: [extract(f, options=ExtractOptions(extractor=e, ocr=False))
+                                                    for f in files])
         docs[extractor] = out
         pages = sum(d.page_count for d in out)
         rows.append((f"extract ({extractor})", pages / secs))
-        log(f"extract {extractor}: {pages / secs:.1f} pages/s")
-    protocols, secs = timed(lambda: [segment(d) for d in docs["pdfium"]])
+        log(f"extract {extractor}: {pages / secs:.1f} pages/CPU-s")
+    protocols, secs = cpu_timed(lambda: [segment(d) for d in docs["pdfium"]])
     rows.append(("segment", pages / secs))
-    log(f"segment: {pages / secs:.1f} pages/s")
+    log(f"segment: {pages / secs:.1f} pages/CPU-s")
     models = [("rules only", "blank")] + ([("trained model", str(MODEL))] if MODEL.is_dir() else [])
+    split: list[tuple[str, float]] = []
     for label, model in models:
         nlp = build_nlp(model)
-        tag_protocol(segment(docs["pdfium"][0]), nlp)  # warm up
-        fresh = [segment(d) for d in docs["pdfium"]]
-        tokens = sum(len(nlp.make_doc(s.text)) for p in fresh for i in p.items for s in i.sections)
-        _, secs = timed(lambda nlp=nlp, fresh=fresh: [tag_protocol(p, nlp) for p in fresh])
-        rows.append((f"tag ({label}; {tokens / secs:,.0f} tokens/s)", pages / secs))
-        log(f"tag {label}: {pages / secs:.1f} pages/s, {tokens / secs:,.0f} tokens/s")
-    del protocols
-    return rows, pages
+        list(tag([decide(segment(docs["pdfium"][0]))], nlp))  # warm up
+        fresh = [decide(segment(d)) for d in docs["pdfium"]]  # as ingest has them: segmented and decided
+        texts = [p.meeting.cover_text for p in fresh] + [s.text for p in fresh for i in p.items for s in i.sections]
+        tokens = sum(len(nlp.make_doc(t)) for t in texts)
+        protocols, secs = cpu_timed(lambda nlp=nlp, fresh=fresh: list(tag(fresh, nlp)))
+        rows.append((f"tag ({label}; {tokens / secs:,.0f} tokens/CPU-s)", pages / secs))
+        log(f"tag {label}: {pages / secs:.1f} pages/CPU-s, {tokens / secs:,.0f} tokens/CPU-s")
+        if model != "blank":
+            split = tag_split(nlp, fresh, secs)
+    saved, secs = cpu_timed(lambda: load_all(work, protocols))
+    rows.append((f"load (SQLite, {saved} documents, one transaction each)", pages / secs))
+    log(f"load: {pages / secs:.1f} pages/CPU-s")
+    return rows, split
+
+
+def tag_split(nlp: Any, protocols: list[Any], whole: float) -> list[tuple[str, float]]:
+    """Shares of the tag stage's CPU time: the protocols' texts (with their meeting dates, as the rules
+    get them) through the pipeline cut after each component; what is left of ``whole`` is protokoll's
+    own Python (reading the entities, linking the people)."""
+
+    def docs() -> Any:
+        for p in protocols:
+            for text in [p.meeting.cover_text] + [s.text for i in p.items for s in i.sections]:
+                doc = nlp.make_doc(text)
+                doc._.anchor = p.meeting.meeting_date
+                yield doc
+
+    cuts = [("tokenizer", [p for p in nlp.pipe_names]), ("tok2vec", [p for p in nlp.pipe_names if p != "tok2vec"]),
+            ("ner", [RULES]), (f"{RULES} (the rules)", [])]
+    shares: list[tuple[str, float]] = []
+    before = 0.0
+    for label, disabled in cuts:
+        with nlp.select_pipes(disable=disabled):
+            _, secs = cpu_timed(lambda: [len(d.ents) for d in nlp.pipe(docs(), batch_size=16)])
+        shares.append((label, max(secs - before, 0.0) / whole))
+        before = secs
+    shares.append(("protokoll's Python around it", max(whole - before, 0.0) / whole))
+    return shares
+
+
+def load_all(work: Path, protocols: list[Any]) -> int:
+    """Write ``protocols`` into a new SQLite database as ingest's writer does; returns how many."""
+    path = work / "load.db"
+    path.unlink(missing_ok=True)
+    engine = db.make_engine(str(path))
+    db.migrate(engine)
+    try:
+        for protocol in protocols:
+            load.save(engine, protocol)
+    finally:
+        engine.dispose()
+    return len(protocols)
 
 
 def ingest_cmd(work: Path, name: str, jobs: int, extra: list[str], inputs: list[str]) -> list[str]:
@@ -270,9 +361,10 @@ def versions() -> str:
             f"pypdfium2 {info.PYPDFIUM_INFO} (PDFium {info.PDFIUM_INFO})")
 
 
-def report(args: argparse.Namespace, corpus: tuple[int, int, int, int], stages: list[tuple[str, float]],
+def report(args: argparse.Namespace, corpus: tuple[int, int, int, int], stages: tuple[list[tuple[str, float]], list[tuple[str, float]]],
            peer_rows: list[tuple[str, float, int]], mem: list[tuple[str, int, int]], long_run: tuple[int, float, int],
-           many: tuple[int, float, list[float]], load: tuple[float, float], seconds: float) -> str:
+           many: tuple[int, float, list[float]], load: tuple[float, float], seconds: float,
+           starts: list[tuple[str, float]], notes: list[str]) -> str:
     docs, real, pages, scanned = corpus
     cores = os.cpu_count() or 1
     lines = [
@@ -316,11 +408,19 @@ def report(args: argparse.Namespace, corpus: tuple[int, int, int, int], stages: 
               f"* {files:,} small files (one page each), `ingest --jobs 2 --model blank --no-stage-files`: "
               f"first run {first:.0f} s; unchanged re-run (the whole command, start-up included): "
               + ", ".join(f"{s:.2f} s" for s in again) + " (target: 5 s).", ""]
-    plumber = dict(stages)["extract (pdfplumber)"]
-    lines += ["## Stages (one core, in process)", "", "| stage | pages/s | vs. extract (pdfplumber) |",
-              "| --- | ---: | ---: |"]
-    for name, rate in stages:
+    stage_rows, split = stages
+    plumber = dict(stage_rows)["extract (pdfplumber)"]
+    lines += ["## Stages (CPU seconds, in process)", "",
+              "Pages per CPU second (`time.process_time()`), so that the other processes of a busy machine count less.",
+              "", "| stage | pages/CPU-s | vs. extract (pdfplumber) |", "| --- | ---: | ---: |"]
+    for name, rate in stage_rows:
         lines.append(f"| {name} | {rate:.1f} | {rate / plumber:.1f}x |")
+    if split:
+        lines += ["", "Where the trained model's tag time goes (the same texts, the pipeline cut after each component):",
+                  "", "| part | share of the tag stage |", "| --- | ---: |"]
+        lines += [f"| {label} | {share:.0%} |" for label, share in split]
+    lines += ["", "## Start-up (CPU seconds of a fresh process, median of 3)", "", "| | CPU-s |", "| --- | ---: |"]
+    lines += [f"| {label} | {secs:.2f} |" for label, secs in starts]
     lines += ["", "## Memory of extraction (a fresh process per PDF)", "",
               "| extractor | pages | peak RSS |", "| --- | ---: | ---: |"]
     for extractor, pages_, peak in mem:
@@ -328,65 +428,23 @@ def report(args: argparse.Namespace, corpus: tuple[int, int, int, int], stages: 
     lines += ["", "Pages are read and closed one at a time, so the PDF's page objects do not pile up; what grows "
               "with the page count is the `ExtractedDocument` itself, which keeps the text and every word with "
               "its box (`Page.words`), roughly 0.1 MiB a page.", ""]
-    lines += NOTES
+    lines += notes
     return "\n".join(lines)
 
 
-NOTES = [
-    "## Where the time goes",
-    "",
-    "* **Extraction** (`pipeline/pdfium_backend.py`): PDFium parses in C; what is left in Python is one pass",
-    "  over the characters (five PDFium calls each: code, text object, mapping error, origin, loose box) that",
-    "  builds pdfminer's char boxes. What depends only on the text object (font, size, matrix, descent) is",
-    "  worked out once per object, and the words of a line are joined as whole strings. Output is identical",
-    "  to the two-pass code it replaced (text, page map, every word box) on the samples, the real corpus and",
-    "  the bench corpus. It saves only about 15 % of the extract stage's CPU time (2026-11-30, 113 bench",
-    "  pages, three interleaved runs: 2.2 to 2.4 CPU-s before, 1.8 to 2.0 after): the five `ctypes` calls",
-    "  per character (about 6 ms of a 3,000-character page) and the char dicts stay. PDFium's own",
-    "  `get_text_range` does no per-character work in Python; its text rectangles and loose boxes cannot",
-    "  stand in for the origins, because the output contract keeps pdfminer's box for every word",
-    "  (`Page.words`): a loose box is a float32 that is not the origin (7 % of characters differ), a text",
-    "  object's baseline is not constant (404 objects in the corpus), and its rectangles run across the",
-    "  3 pt gaps where pdfplumber splits words. Reaching the limit needs that loop in C (a compiled",
-    "  helper) or a looser contract for word boxes.",
-    "* **Tagging**: one `nlp.pipe` stream over the cover and all sections of a document, 16 sections a",
-    "  batch; each tagged Doc is dropped as soon as its entities are read. With the whole document's Docs",
-    "  kept and 64 a batch, tagging a 482-page protocol peaked at 355 MiB (in process, model loaded); now",
-    "  250 MiB at the same speed, and `ingest --jobs 1` of it went from 390 MiB to 266 MiB peak RSS",
-    "  (`/usr/bin/time -v`). `protokoll evaluate` gives the same figures as before.",
-    "* **Stage files** are compact JSON (no spaces), written a page at a time with the C encoder (`json.dump`",
-    "  would use the pure-Python one, 3x slower). Readers also take the older indented files and gzip'd",
-    "  `.json.gz` ones. The extract file of the 482-page protocol went from 7.9 MB to 7.1 MB; writing it",
-    "  takes as long as before (building the dict, `to_dict`, is most of it), and with or without stage",
-    "  files the ingest peaked at the same RSS (390 and 388 MiB before the tagging change): memory is not theirs.",
-    "* **Unchanged re-run**: one query reads every recorded path with its size and mtime",
-    "  (`load.known_paths`); a file whose size and mtime match is not opened or hashed",
-    "  (`tests/test_speed_contract.py` counts the statements). The first import of many small files is",
-    "  bound by the single writer (one transaction per document): the writer used four times the CPU of",
-    "  each worker on the 10,000 one-page files.",
-    "* **Peer timings**: the PDFium and pdfplumber loops are timed inside their process (imports",
-    "  excluded); the ingest rows are whole commands (start-up, model load in each worker, database).",
-    "",
-    "## Text backends",
-    "",
-    "The default is `pdfium` (`ExtractOptions.extractor`); `--extractor pdfplumber` keeps the old reader.",
-    "`tests/test_extractors.py` runs extract, segment and the rules-only tagger with both backends over",
-    "`data/raw/*.pdf`, `tests/fixtures/minimal-protocol.pdf` and the real corpus (5 Nykarleby PDFs,",
-    "243 pages) and asserts the same items, section kinds and headings, and entities. On the samples",
-    "the extracted text, page map, running headers/footers and character counts are equal too;",
-    "`tests/test_speed_contract.py` holds the one-pass character reader to the general two-pass one.",
-    "",
-    "Known differences, all on the Nykarleby PDFs, none of them changing an item, section or entity",
-    "beyond the one normalisation in the test (runs of spaces = one space):",
-    "",
-    "* a glyph mapped to a space plus a letter (\" 1\"): pdfminer prints two spaces, PDFium one;",
-    "* PDFium deletes a space that follows a space it generated itself; the backend puts it back when",
-    "  the gap between two text objects is at least 0.75 of the font's space width, which misreads a",
-    "  few gaps (\"kisk belastning\" for \"kiskbelastning\", \"klädbi -\" for \"klädbi-\");",
-    "* on pages whose font maps the space glyph to a letter (\"n\"), pdfminer shows the letter and",
-    "  PDFium a space; those pages are garbage either way and go to OCR.",
-    "",
-]
+def kept_notes(path: Path) -> list[str]:
+    """The hand-written part of the report at ``path`` (from "## Where the time goes" on), or ``NOTES`` without one.
+
+    Those notes (the method, what was tried, before/after figures) are edited in docs/performance.md
+    itself; a run of the bench replaces the measured tables above them and keeps them.
+    """
+    old = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    marker = "## Where the time goes"
+    return old[old.index(marker):] + [""] if marker in old else NOTES
+
+
+# Without an old report to take them from: the notes are written by hand in docs/performance.md, one copy.
+NOTES = ["## Where the time goes", "", "(Written by hand: see docs/performance.md.)", ""]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,11 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         pages, scanned = text_pages(files)
         log(f"corpus: {len(files)} PDFs, {pages} text pages, {scanned} without text")
         peer_rows = peers(corpus, files, work, args.repeat, log)
-        stages, _ = stage_rates(files, log)
+        stages = stage_rates(files, work, log)
+        starts = startup(3, log)
         mem, long_run = memory(work, files[0], log)
         first, again = rerun(work, args.many, max(args.repeat, 3), log)
     text = report(args, (args.docs, len(real), pages, scanned), stages, peer_rows, mem, long_run,
-                  (args.many, first, again), (before, os.getloadavg()[0]), time.perf_counter() - start)
+                  (args.many, first, again), (before, os.getloadavg()[0]), time.perf_counter() - start, starts,
+                  kept_notes(args.out))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

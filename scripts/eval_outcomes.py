@@ -12,10 +12,12 @@ runs extract and segment on its source in ../shared/corpus (or takes the segment
   a gold item the program did not find counts as predicted ``(missing)``;
 - stance accuracy over the gold proposals (matched by person within the item, in order; a gold
   proposal with no predicted one counts as wrong), and ``won`` / ``vote_method`` accuracy
-  (``--errors`` lists every wrong outcome, clause, stance and ``won``);
+  (``--errors`` lists every wrong outcome, clause, stance, ``won`` and vote method);
 - clause-boundary precision, recall and F1: a predicted clause is right when its whitespace-normalised
-  text equals a gold clause of the item (PDF sources, whose text the gold took from an older
-  extraction: difflib ratio >= 0.9).
+  text equals a gold clause of the item, hyphens and the whitespace after them left out on both sides
+  (the gold keeps a word broken at a line end as printed, ``f- klass``, while extraction may join it,
+  ``fklass`` or ``f-klass``: that is no boundary); PDF sources, whose text the gold took from an older
+  extraction: difflib ratio >= 0.9.
 
 Exit 0; exit 3 when the gold folder or the corpus is missing (with the path).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -97,8 +100,13 @@ def protocol_for(source: str, segmented: Path | None) -> Protocol:
     return decide(segment(extract(path)))
 
 
+def _unhyphenated(text: str) -> str:
+    """``text`` without hyphens and the whitespace after them: how a broken word was joined does not matter."""
+    return re.sub(r"-\s*", "", text)
+
+
 def _same_clause(pred: str, gold: str, fuzzy: bool) -> bool:
-    if pred == gold:
+    if _unhyphenated(pred) == _unhyphenated(gold):
         return True
     return fuzzy and difflib.SequenceMatcher(None, pred, gold, autojunk=False).ratio() >= FUZZY
 
@@ -113,7 +121,10 @@ def score_item(gold: dict[str, Any], decisions: Decisions, fuzzy: bool, score: S
                             f"({norm(outcome.basis if outcome else None)[:100]!r})")
     if gold.get("vote_method") is not None or outcome is not None:
         score.method_total += 1
-        score.method_right += (outcome.vote_method if outcome else None) == gold.get("vote_method")
+        method = outcome.vote_method if outcome else None
+        score.method_right += method == gold.get("vote_method")
+        if method != gold.get("vote_method"):
+            score.errors.append(f"{source} § {number}: vote_method gold {gold.get('vote_method')}, got {method}")
 
     pred_clauses = [norm(c.text) for c in decisions.clauses if c.item_number == number]
     gold_clauses = [norm(c) for c in gold.get("clauses", [])]

@@ -168,13 +168,14 @@ def test_migrate_from_the_first_schema_version(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == (
         "protokoll: applied 0002_search, 0003_views, 0004_decisions, 0005_runs, 0006_paths, 0007_ocr, 0008_cover, "
-        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy, 0013_outcome, 0014_persons, 0015_boxes\n"
+        "0009_people, 0010_cover_entities, 0011_recusals, 0012_anatomy, 0013_outcome, 0014_persons, 0015_boxes, "
+        "0016_person_views, 0017_fts_declared\n"
     )
-    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 15
+    assert scalar(str(db), "SELECT count(*) FROM schema_migrations") == 17
     # the tables are there, empty: documents imported before get cover entities, recusals, regions,
     # attachments and their self-check issues when imported again (--force)
     for table in ("cover_entities", "recusals", "recusals_by_item", "regions", "attachments", "document_issues",
-                  "decision_clauses", "party_votes", "contested_items"):
+                  "decision_clauses", "party_votes", "contested_items", "person_activity", "person_votes"):
         assert scalar(str(db), f"SELECT count(*) FROM {table}") == 0, table
     check = run("check", "--db", str(db))
     assert (check.exit_code, check.stdout, check.stderr) == (0, "", "protokoll: 0 error(s), 0 warning(s) in 0 document(s)\n")
@@ -364,6 +365,8 @@ FROZEN_CHECKSUMS = {
     "0013_outcome": "66408a735fcba066",
     "0014_persons": "377b21595bb91db4",
     "0015_boxes": "560bf26acbf7106d",
+    "0016_person_views": "87178a5269ed6b7d",
+    "0017_fts_declared": "f2749a58b7ce3fbd",
 }
 
 

@@ -29,7 +29,16 @@ from pipeline.decisions import (
     stances_in,
     votes_in,
 )
-from pipeline.types import Attachment, Item, Meeting, MemberTable, PageInfo, Protocol, Section
+from pipeline.types import (
+    Attachment,
+    DocumentIssue,
+    Item,
+    Meeting,
+    MemberTable,
+    PageInfo,
+    Protocol,
+    Section,
+)
 from tests.conftest import BJORKVIK_PDF, CORPUS_PDF, CORPUS_TXT, ROOT, SEED_PDF, corpus_files
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -174,7 +183,7 @@ def test_goteborg_counts_per_file(goteborg: dict[str, tuple[Protocol, Decisions]
         for name, (_p, d) in goteborg.items()
     }
     assert counts == {
-        "goteborg_kf-2023-06-08": (83, 18, 14, 0),
+        "goteborg_kf-2023-06-08": (83, 18, 14, 18),  # each vote points to a bilaga the text file does not hold
         "goteborg_kf-2025-05-22": (115, 17, 15, 0),
         "goteborg_ks-2024-08-28": (85, 12, 42, 0),
         "goteborg_ks-2026-04-22": (60, 8, 98, 0),
@@ -276,7 +285,8 @@ def test_goteborg_kf_2023_counts_without_list(goteborg: dict[str, tuple[Protocol
     assert vote.question == (
         "Ja för bifall till kommunstyrelsens förslag. Nej för bifall till yrkandet från Martin Wannholt m fl"
     )
-    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.members, vote.warning) == (40, 28, 12, 1, [], None)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.members, vote.warning) == (
+        40, 28, 12, 1, [], unread("bilaga 5"))  # "Hur var och en röstar framgår av bilaga 5": not in the text file
     # the reservation section ran on into the questions part of § 2; the questions are not stances
     assert [(s.party, s.text) for s in found.stances if s.item_number == 2 and s.party == "SD"] == [
         ("SD", "Ledamöterna från SD reserverar sig mot beslutet.")
@@ -379,6 +389,12 @@ def test_proposal_kind() -> None:
 
 # ---------------------------------------------------------------- votes: phrasings and checks
 
+def unread(where: str) -> str:
+    """The warning of a vote whose member list is pointed to but not there (or not readable)."""
+    return (f"the member list it points to ({where}) was not found in the document or could not be read: the counts "
+            "are not checked against it")
+
+
 GOTEBORG_VOTE = (
     'Godkänd voteringsproposition: "Ja för avslag och Nej för bifall till yrkandet från M."\n'
     "Daniel Bernmar (V), Blerta Hoti (S) och ordföranden Jonas Attenius (S)\n"
@@ -395,7 +411,7 @@ def test_vote_groups() -> None:
         [VoteMember("Daniel Bernmar", "V", "ja"), VoteMember("Blerta Hoti", "S", "ja"),
          VoteMember("Jonas Attenius", "S", "ja"), VoteMember("Axel Josefson", "M", "nej"),
          VoteMember("Jörgen Fogelklou", "SD", "nej"), VoteMember("Martin Wannholt", "D", "avstår")],
-        None,
+        None, "votering",
     )
 
 
@@ -444,7 +460,7 @@ def test_vote_table_without_brackets_needs_header() -> None:
 def test_vote_reported_in_beslut() -> None:
     text = "Med 35 ja-röster mot 25 nej-röster, 1 avstår, beslutar kommunfullmäktige att bifalla motionen."
     (vote,) = votes_in(sec("beslut", text, position=7), 12)
-    assert vote == Vote(12, 7, None, 35, 25, 1, 0, [], None)
+    assert vote == Vote(12, 7, None, 35, 25, 1, 0, [], None, "votering")
 
 
 def test_vote_kf_style_counts() -> None:
@@ -455,7 +471,7 @@ def test_vote_kf_style_counts() -> None:
         "1 ledamot är frånvarande. Hur var och en röstar framgår av bilaga 5."
     )
     (vote,) = votes_in(sec("omrostning", text), 6)
-    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (40, 28, 12, 1, None)
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (40, 28, 12, 1, unread("bilaga 5"))
 
 
 def test_vote_question_without_result_is_flagged() -> None:
@@ -755,7 +771,9 @@ def test_nykarleby_recusal_on_an_ocr_page(tmp_path: Path) -> None:
 )
 def test_vote_count_formats(text: str, counts: tuple[int, int, int, int]) -> None:
     (vote,) = votes_in(sec("beslutsgang", text), 31)
-    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (*counts, None)
+    # the Lomma case points to a voteringslista that is not there: its counts stand unchecked
+    warning = unread("the voteringslista") if "voteringslista" in text else None
+    assert (vote.ja, vote.nej, vote.avstar, vote.franvarande, vote.warning) == (*counts, warning)
 
 
 def test_total_that_does_not_add_up_is_flagged() -> None:
@@ -778,7 +796,7 @@ def test_question_with_abbreviations_and_a_vote_in_the_handling_sections() -> No
             "Den som önskar bifalla Bert Larssons m.fl. yrkande röstar ja och den som önskar bifalla Per "
             "Bengtssons m.fl. yrkande röstar nej."
         )
-        assert (vote.ja, vote.nej, vote.avstar, vote.warning) == (22, 10, 1, None)
+        assert (vote.ja, vote.nej, vote.avstar, vote.warning) == (22, 10, 1, unread("the voteringslista"))
     assert votes_in(sec("arendebeskrivning", text), 31) == []
 
 
@@ -861,8 +879,9 @@ def test_vote_whose_result_is_only_in_the_voteringslista_is_one_vote() -> None:
         [_lista("Bilaga KF § 38/25", 400, 38)],
     )
     (vote,) = found.votes
+    # the list gave its totals but no rows: the counts are its totals, unchecked against members
     assert (vote.section_position, vote.question, vote.ja, vote.nej, vote.avstar, vote.members, vote.warning) == (
-        2, None, 25, 17, 0, [], None)
+        2, None, 25, 17, 0, [], unread("the voteringslista"))
 
 
 def test_voteringslista_named_by_its_vote() -> None:
@@ -878,7 +897,7 @@ def test_voteringslista_named_by_its_vote() -> None:
     )
     # The first vote names bilaga B, whose table was not read; bilaga A then belongs to the second vote.
     assert [(v.question, v.ja, v.nej, v.members, v.warning) for v in found.votes] == [
-        ("Ja för A. Nej för B.", 2, 1, [], None),
+        ("Ja för A. Nej för B.", 2, 1, [], unread("bilaga B")),
         ("Ja för C. Nej för D.", 2, 1, [BERG, EK, ALM], None),
     ]
 
@@ -984,4 +1003,51 @@ def test_vote_held_beside_a_vote_with_a_result_in_the_same_section() -> None:
     assert [(v.section_position, v.question[:36], v.ja, v.nej, v.warning) for v in found.votes] == [
         (4, "Den som önskar bifalla Anna Bergs yr", 5, 4, None),
         (4, "Den som önskar bifalla Per Eks yrkan", None, None, "no result found: neither counts nor a member list"),
+    ]
+
+
+# ---------------------------------------------------------------- every vote: counts agree with its list or a warning
+
+def _decided(*sections: Section) -> Protocol:
+    """A one-item protocol through the decide stage (decisions and self-checks)."""
+    from pipeline.decide import decide
+
+    return decide(_protocol(item(3, *sections)))
+
+
+def test_counts_that_agree_with_the_member_list_give_no_issue() -> None:
+    # GOTEBORG_VOTE: "röstar Ja (3)" names 3, "röstar Nej (2)" names 2, "avstår från att rösta (1)" names 1
+    protocol = _decided(sec("omrostning", GOTEBORG_VOTE, position=2))
+    (vote,) = protocol.decisions.votes
+    assert (vote.ja, vote.nej, vote.avstar, len(vote.members), vote.warning) == (3, 2, 1, 6, None)
+    assert [i for i in protocol.issues if i.code == "vote_counts"] == []
+
+
+def test_counts_that_disagree_with_the_member_list_are_a_document_issue() -> None:
+    # "Omröstningen utfaller med 4 Ja mot 2 Nej" while three members are listed under "röstar Ja"
+    text = GOTEBORG_VOTE + "\nOmröstningen utfaller med 4 Ja mot 2 Nej."
+    protocol = _decided(sec("omrostning", text, position=2))
+    (vote,) = protocol.decisions.votes
+    assert (vote.ja, vote.nej, vote.avstar) == (4, 2, 1)  # the stated counts are kept
+    assert vote.warning == "ja: result says 4, group count says 3; ja: text says 4, 3 members listed"
+    assert [i for i in protocol.issues if i.code == "vote_counts"] == [
+        DocumentIssue("error", "vote_counts", "§ 3: the member list contradicts the counts: ja: 4 stated, 3 listed",
+                      item_number=3, page=1),
+    ]
+
+
+def test_a_member_table_that_cannot_be_read_leaves_a_warning() -> None:
+    # Lomma prints the vote as a table of X marks, whose columns a text file loses: the counts stand unchecked.
+    text = ("Votering begärs och följande voteringsproposition godkänns:\n"
+            "Den som önskar bifalla yrkandet röstar ja, och den som önskar avslå det röstar nej.\n"
+            "Voteringen utfaller enligt följande:\nJa: 4, Nej 7\n"
+            "     Ledamot/tjänstgörande ersättare   Ja        Nej        Avstår\n"
+            "     Anna Berg (S)\n     Per Ek (M)                 X\n")
+    protocol = _decided(sec("beslutsgang", text, position=2))
+    (vote,) = protocol.decisions.votes
+    message = ("a member table is printed with the vote but none of its rows could be read: the counts are not "
+               "checked against it")
+    assert (vote.ja, vote.nej, vote.members, vote.warning) == (4, 7, [], message)
+    assert [i for i in protocol.issues if i.code == "vote_counts"] == [
+        DocumentIssue("warning", "vote_counts", f"§ 3: {message}", item_number=3, page=1),
     ]

@@ -296,6 +296,64 @@ def test_a_second_lead_in_starts_a_clause_of_its_own() -> None:
     assert found.clauses[2].start == text.index("Kommunstyrelsen uppdrar")
 
 
+def test_a_lead_in_without_its_colon_before_the_bullets() -> None:
+    found = beslut("Barn- och utbildningsnämnden beslutar följande\n\n- Informationen läggs till handlingarna.")
+    assert [c.text for c in found.clauses] == ["Informationen läggs till handlingarna"]
+    assert found.outcomes[0].outcome == "antecknas"
+
+
+def test_bullets_of_another_glyph_are_sub_points() -> None:
+    # the "-" bullet holds the decision, the "•" bullets below it are the goals it revises
+    found = beslut("- Socialnämnden beslutar att revidera nämndsmålen enligt följande:\n\n"
+                   "• Kvalitet präglar verksamheten.\n\n• Nämnden bygger förtroende.")
+    assert [c.text for c in found.clauses] == [
+        "Socialnämnden beslutar att revidera nämndsmålen enligt följande: • Kvalitet präglar verksamheten. "
+        "• Nämnden bygger förtroende"
+    ]
+
+
+def test_a_lettered_attachment_marker_is_no_clause_text() -> None:
+    found = beslut("- Socialnämnden beslutar att yttra sig i enlighet med bilaga.\n\nBilaga A")
+    assert [c.text for c in found.clauses] == ["Socialnämnden beslutar att yttra sig i enlighet med bilaga"]
+    assert found.outcomes[0].outcome == "yttrande"
+
+
+def test_an_active_enligt_forslag_with_jav_and_justering_reads_the_proposal() -> None:
+    # Nykarleby: the Beslut records a jäv and the § approved at once around "godkände stadsdirektörens förslag"
+    proposal = ("1. Kommunikationskoordinatorn utses till dataskyddsombud.\n"
+                "2. Dataskyddsombudet beviljas ett tillägg på 200 euro i månaden.")
+    decision = ("Marlene Lindgren anmälde jäv, orsak; närstående i familjekretsen och avlägsnade sig från mötet.\n"
+                "Personalsektionen godkände stadsdirektörens förslag. Paragrafen förklarades omedelbart justerad.")
+    found = item_decisions(item(35, sec("forslag_till_beslut", proposal, 1), sec("beslut", decision, 2)))
+    assert [(c.section_index, c.text) for c in found.clauses] == [
+        (1, "Kommunikationskoordinatorn utses till dataskyddsombud"),
+        (1, "Dataskyddsombudet beviljas ett tillägg på 200 euro i månaden"),
+    ]
+    assert found.outcomes[0].outcome == "val"
+
+
+def test_who_is_told_is_no_clause_text() -> None:
+    found = beslut("Nämnden godkänner avtalet. Beslutet delges ekonomidirektören och lönesekreteraren.")
+    assert [c.text for c in found.clauses] == ["Nämnden godkänner avtalet"]
+
+
+def test_the_list_of_incoming_letters_after_a_short_beslut_is_no_clause_text() -> None:
+    found = beslut("Antecknas.\n\nEfter kommunfullmäktiges sammanträde den 25 maj 2023 har följande skrivelser och "
+                   "motioner inkommit till kommunfullmäktige.\nSkrivelser\n2023-05-29")
+    assert [c.text for c in found.clauses] == ["Antecknas"]
+
+
+def test_noting_then_deciding_is_the_decision() -> None:
+    found = beslut("Personalsektionen tar del av förslaget och fastställer poängsättningen för samtliga.")
+    assert found.outcomes[0].outcome == "bifall"
+    assert beslut("Nämnden tar del av informationen och lägger den till handlingarna.").outcomes[0].outcome == "antecknas"
+
+
+def test_a_jav_declaration_alone_is_noted() -> None:
+    found = beslut("Hampus Magnusson (M) anmäler jäv under paragraf 625: Bidrag till enskilda vägar.")
+    assert (found.outcomes[0].outcome, found.outcomes[0].confidence) == ("antecknas", 0.6)
+
+
 # ---------------------------------------------------------------- stances, targets, winners
 
 def test_stances_and_targets() -> None:
@@ -473,6 +531,111 @@ def test_ks_proposes_rejection_and_the_avslag_side_wins() -> None:
         ("Karin Pleijel", "avslag", "motionen", True),
     ]
     assert found.outcomes[0].vote_method == "acklamation"
+
+
+MULTI_YRKANDEN = ("Anna Berg (S) yrkar bifall till kommunstyrelsens förslag.\n"
+                  "Per Ek (M) yrkar att ärendet ska återremitteras.\n"
+                  "Eva Alm (C) yrkar avslag på kommunstyrelsens förslag.")
+
+
+def _two_votes(main_ja: int, main_nej: int, decision: str) -> Decisions:
+    """First a vote on återremiss (7-6 to decide today), then on bifall/avslag to the proposal the chair found adopted."""
+    text = ("Ordföranden ställer först proposition på om ärendet ska avgöras i dag eller återremitteras och finner att "
+            "ärendet ska avgöras i dag. Omröstning begärs.\n\n"
+            "Godkänd voteringsproposition: ”Ja för att avgöra ärendet i dag. Nej för återremiss”.\n"
+            "Omröstningen utfaller med 7 Ja mot 6 Nej.\n\n"
+            "Ordföranden ställer därefter propositioner på bifall respektive avslag på kommunstyrelsens förslag och "
+            "finner att det har bifallits. Omröstning begärs.\n\n"
+            "Godkänd voteringsproposition: ”Ja för bifall till kommunstyrelsens förslag. Nej för avslag”.\n"
+            f"Omröstningen utfaller med {main_ja} Ja mot {main_nej} Nej.")
+    return item_decisions(item(5, sec("yrkanden", MULTI_YRKANDEN, 1), sec("beslutsgang", text, 2),
+                               sec("beslut", decision, 3)))
+
+
+def test_two_votes_each_decide_their_proposition() -> None:
+    found = _two_votes(8, 5, "Kommunstyrelsens förslag antas.")
+    assert [(v.question, v.ja, v.nej, v.method) for v in found.votes] == [
+        ("Ja för att avgöra ärendet i dag. Nej för återremiss", 7, 6, "votering"),
+        ("Ja för bifall till kommunstyrelsens förslag. Nej för avslag", 8, 5, "votering"),
+    ]
+    assert [(p.person, p.stance, p.won) for p in found.proposals] == [
+        ("Anna Berg", "bifall", True), ("Per Ek", "aterremiss", False), ("Eva Alm", "avslag", False)]
+    assert (found.outcomes[0].outcome, found.outcomes[0].vote_method) == ("bifall", "votering")
+
+
+def test_a_vote_that_overturns_the_chairs_finding_decides() -> None:
+    # the chair found the proposal adopted, but 5 voted Ja (bifall) against 8 Nej: it fell
+    found = _two_votes(5, 8, "Kommunstyrelsens förslag avslås.")
+    assert [(p.person, p.won) for p in found.proposals] == [("Anna Berg", False), ("Per Ek", False), ("Eva Alm", True)]
+    assert found.outcomes[0].outcome == "avslag"
+
+
+def test_lomma_ja_for_the_yrkande_after_a_finding_of_avslag() -> None:
+    # "Den som önskar bifalla yrkandet röstar ja": Ja is not the chair's finding (avslag) here
+    def decided(ja: int, nej: int) -> list[bool | None]:
+        text = ("Ordföranden ställer proposition på bifall respektive avslag på Ulf Richebergs (FB) yrkande och finner "
+                "att det har avslagits.\nVotering begärs och följande voteringsproposition godkänns:\n"
+                "Den som önskar bifalla yrkandet röstar ja, och den som önskar avslå det röstar nej.\n"
+                f"Voteringen utfaller enligt följande:\nJa: {ja}, Nej: {nej}")
+        found = item_decisions(item(11, sec("yrkanden", "Ulf Richeberg (FB) yrkar att beslutet upphävs.", 1),
+                                    sec("beslutsgang", text, 2)))
+        return [p.won for p in found.proposals]
+
+    assert decided(4, 7) == [False]
+    assert decided(7, 4) == [True]
+
+
+def test_findings_that_name_the_winner_beside_a_referral() -> None:
+    # the adopted proposal (stadsledningskontorets) was to send the matter back: its supporters still won
+    text = ("Ordföranden ställer propositioner på yrkandena och finner att Karin Pleijels och Axel Josefsons yrkande "
+            "bifallits.")
+    yrkanden = ("Karin Pleijel (MP) och Axel Josefson (M) yrkar bifall till stadsledningskontorets förslag.\n"
+                "Jörgen Fogelklou (SD) yrkar bifall till yrkande från SD den 10 juni 2024.")
+    found = item_decisions(item(635, sec("yrkanden", yrkanden, 1), sec("beslutsgang", text, 2),
+                                sec("beslut", "Ärendet återremitteras till miljö- och klimatnämnden.", 3)))
+    assert found.outcomes[0].outcome == "aterremiss"
+    assert [(p.person, p.won) for p in found.proposals] == [
+        ("Karin Pleijel", True), ("Axel Josefson", True), ("Jörgen Fogelklou", False)]
+    # "beslutat remittera ärendet enligt yrkande från S, V och MP": support for that yrkande won
+    text = ("Ordföranden ställer först propositioner på yrkandet från S, V och MP om att remittera ärendet och "
+            "ärendets avgörande idag och finner att kommunstyrelsen beslutat remittera ärendet enligt yrkande från "
+            "S, V och MP.")
+    yrkanden = ("Johannes Hulter (S) yrkar bifall till yrkande från S, V och MP den 23 augusti 2024.\n"
+                "Axel Josefson (M) yrkar bifall till yrkande från D, M, L och KD den 23 augusti 2024.")
+    found = item_decisions(item(620, sec("yrkanden", yrkanden, 1), sec("beslutsgang", text, 2),
+                                sec("beslut", "Ärendet remitteras till Förvaltnings AB Framtiden.", 3)))
+    assert [(p.person, p.won) for p in found.proposals] == [("Johannes Hulter", True), ("Axel Josefson", False)]
+
+
+def test_amendments_that_fell_with_the_proposal_and_a_rejected_motion() -> None:
+    yrkanden = ("Hannah Klang (S) yrkar bifall till kommunstyrelsens förslag.\n"
+                "Nina Miskovsky (M) yrkar bifall till motionen och tilläggsyrkande från M, D, L och KD den 21 maj 2025.\n"
+                "Agneta Kjaerbeck (SD) yrkar bifall till motionen och tilläggsyrkande från SD den 20 maj 2025.")
+    text = ("Ordföranden ställer propositioner på kommunstyrelsens förslag och yrkandet från Nina Miskovsky m fl om "
+            "att bifalla motionen och finner att kommunstyrelsens förslag har bifallits.\n"
+            "Ordföranden finner härmed att tilläggsyrkandena från M, D, L och KD samt SD har fallit.")
+    found = item_decisions(item(289, sec("yrkanden", yrkanden, 1), sec("beslutsgang", text, 2),
+                                sec("beslut", "Motionen avslås.", 3)))
+    assert [(p.person, p.stance, p.won) for p in found.proposals] == [
+        ("Hannah Klang", "bifall", True), ("Nina Miskovsky", "tillagg", False), ("Agneta Kjaerbeck", "tillagg", False)]
+    assert found.outcomes[0].outcome == "avslag"
+
+
+def test_asking_for_the_paragraph_to_be_approved_at_once_is_no_tillagg() -> None:
+    found = item_decisions(item(306, sec("yrkanden", "Daniel Bernmar (V) yrkar bifall till yrkande från S, V och MP "
+                                                     "och avslag på tilläggsyrkande från SD samt att paragrafen "
+                                                     "förklaras omedelbart justerad.", 1)))
+    assert [(p.person, p.stance) for p in found.proposals] == [("Daniel Bernmar", "bifall")]
+
+
+def test_a_proposition_put_by_a_named_chair_is_acklamation() -> None:
+    # Lomma: the chair's name and party stand between "ställer" and "yrkandena mot varandra" / "proposition"
+    for text in ("Sedan överläggningen har förklarats avslutad ställer ordförande Marie Nilsson (M) yrkandena mot "
+                 "varandra varefter kommunfullmäktige beslutar i enlighet med Charlott Enocsons yrkande.",
+                 "Sedan överläggningen har förklarats avslutad ställer 2:e vice ordförande Thomas Eneström (S) först "
+                 "proposition på frågan om ärendet ska avgöras i dag, varefter nämnden beslutar att avgöra det i dag."):
+        found = item_decisions(item(33, sec("beslutsgang", text, 1), sec("beslut", "Motionen avslås.", 2)))
+        assert (found.outcomes[0].vote_method, found.votes) == ("acklamation", [])
 
 
 def test_votes_are_voteringar() -> None:

@@ -34,7 +34,8 @@ MODEL = ROOT / "models" / "sv_protokoll"
 # Import names that are not the distribution's name.
 DISTRIBUTION_OF = {"PIL": "pillow", "pdfminer": "pdfminer.six"}
 # Modules imported only by an optional feature: module -> (extra, distribution it comes with).
-OPTIONAL = {"distributed": ("dask", "dask")}
+OPTIONAL = {"distributed": ("dask", "dask"), "datasette": ("serve", "datasette"), "uvicorn": ("serve", "uvicorn"),
+            "markupsafe": ("serve", "markupsafe")}
 FIRST_PARTY = {"pipeline", "sv_protokoll"}
 
 

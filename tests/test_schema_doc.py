@@ -17,11 +17,12 @@ def doc_queries() -> list[str]:
 
 def test_every_documented_query_runs(sample_db: Path) -> None:
     queries = doc_queries()
-    assert len(queries) == 15
+    assert len(queries) == 18
     with sqlite3.connect(sample_db) as conn:
         results = [conn.execute(sql).fetchall() for sql in queries]
     meetings, decisions, people, money, recipients, parties, reserved, recused, unequal, places, errors, failed = results[:12]
-    referred, party_votes, contested = results[12:]
+    referred, party_votes, contested = results[12:15]
+    wallin, aterremisser, substitutes = results[15:18]
     assert meetings == [
         ("Region Västerbotten", "Regionala utvecklingsnämndens arbetsutskott", "2023-05-12", 1),
         ("Björkviks kommun", "Kommunstyrelsen", "2024-03-12", 5),
@@ -50,6 +51,12 @@ def test_every_documented_query_runs(sample_db: Path) -> None:
     assert errors == []  # the samples pass every self-check (their issues: tests/test_checks.py, test_records.py)
     assert failed == []
     assert (referred, party_votes, contested) == (SAMPLE_REFERRED, SAMPLE_PARTY_VOTES, SAMPLE_CONTESTED)
+    # the person views (issue 13): Peter Wallin (M) votes Nej in § 48's Omröstning (7 ja, 4 nej, bifall) and
+    # yrkar återremiss there, the sample's only one; Fatima Ali (S) ersätter Mikael Dahl (S) in Björkvik,
+    # Jonna Tingberg (M) ersätter Emma Köster (M) in Region Västerbotten
+    assert wallin == [("2024-03-12", 48, SALE, "nej", "bifall", 7, 4)]
+    assert aterremisser == [("Peter Wallin", "Björkviks kommun", 1)]
+    assert substitutes == [("Fatima Ali", "Björkviks kommun", 1), ("Jonna Tingberg", "Region Västerbotten", 1)]
 
 
 SALE = "Försäljning av del av fastigheten Björkvik Norrby 3:14"
@@ -98,8 +105,8 @@ def test_every_table_view_and_column_is_documented(sample_db: Path) -> None:
     import sys
 
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_datasette_metadata.py"), "--check"])
-    assert check.returncode == 0, "datasette/metadata.json is out of date"
-    described = json.loads((ROOT / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    assert check.returncode == 0, "pipeline/web/metadata.json is out of date"
+    described = json.loads((ROOT / "pipeline" / "web" / "metadata.json").read_text(encoding="utf-8"))
     tables = described["databases"]["protocols"]["tables"]
     with sqlite3.connect(sample_db) as conn:
         names = [r[0] for r in conn.execute(

@@ -5,7 +5,12 @@
 * a text line joined as whole words against the letter-by-letter join;
 * stage files written compactly, piece by piece, read back as before (and older forms too);
 * tagging in small batches, each Doc dropped when read, gives the same entities;
-* an unchanged re-run decides every file with one query, however many files there are.
+* an unchanged re-run decides every file with one query, however many files there are;
+* dates read without dateparser are the dates dateparser reads;
+* one tag stream over several protocols gives each the entities it gets alone, and the listed
+  places found by string hashes are those a walk over every token finds;
+* the writer inserts a document's items and sections one statement per table, rows in order;
+* small files go to a worker in batches, each file keeping its own result.
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from pipeline import db, pdfium_backend
+from pipeline import db, ingest, load, pdfium_backend, tag, values
 from pipeline.cli import main
 from pipeline.extract import ExtractOptions, extract
-from pipeline.ingest import StageStore, find_inputs, plan, read_stage_file
+from pipeline.ingest import StageStore, Task, find_inputs, plan, read_stage_file
 from pipeline.segment import segment
 from pipeline.tag import build_nlp, tag_protocol
+from pipeline.types import Failure, Protocol
 
-from .conftest import CORPUS_PDF, FIXTURES, RAW, ROOT, corpus_files, raw_pdf
+from .conftest import CORPUS_PDF, CORPUS_TXT, FIXTURES, RAW, ROOT, corpus_files, raw_pdf
 
 SAMPLES = sorted(RAW.glob("*.pdf")) + [FIXTURES / "minimal-protocol.pdf"]
 MODEL = ROOT / "models" / "sv_protokoll"
@@ -205,3 +211,141 @@ def test_unchanged_rerun_reads_no_file(tmp_path: Path) -> None:
         engine.dispose()
     assert [s.outcome for s in planned.settled] == ["unchanged", "unchanged"]
     assert [t.shown for t in touched.todo] == [(folder / "p000.pdf").as_posix(), (folder / "p001.pdf").as_posix()]
+
+
+def test_plain_dates_are_what_dateparser_reads() -> None:
+    """Every day of every month in the three forms of ``DATE_RES``, with and without a year and an anchor."""
+    cases: list[tuple[str, str | None]] = []
+    for month, name in enumerate(values.MONTHS, start=1):
+        for day in range(1, 32):
+            cases += [(f"{day} {name}", "2023-05-12"), (f"{day} {name.capitalize()}", "2024-02-29"),
+                      (f"{day} {name} 2024", None), (f"2024-{month:02d}-{day:02d}", None), (f"{day}.{month}.2023", "2024-01-01")]
+    cases += [("5 sept", "2022-01-01"), ("5 Sept 2023", None)]
+    read = [(text, anchor, values._plain_date(text, anchor)) for text, anchor in cases]
+    assert sum(iso is not None for _, _, iso in read) == 3 * 366 + 2 * 365 + 2  # 2024 is a leap year, 2023 not
+    assert [(t, a, iso) for t, a, iso in read if iso is not None and iso != values._dateparser_date(t, a)] == []
+    # no such day: left to dateparser, which has its own answer for a 29 februari with no year
+    assert [values._plain_date(t, "2023-05-12") for t in ("29 februari", "30 februari 2024", "31 juni", "2023-02-29")] == [None] * 4
+    assert values.parse_date("29 februari", "2023-05-12") == values._dateparser_date("29 februari", "2023-05-12")
+    assert values._plain_date("15 juni", None) is None and values.parse_date("15 juni", None) is None
+
+
+@pytest.fixture(scope="module")
+def tag_nlp() -> Any:
+    """The trained model when it is there (model entities decide where a listed place may go), else the rules."""
+    return build_nlp(str(MODEL) if MODEL.is_dir() else "blank")
+
+
+def decided(paths: list[Path]) -> list[Protocol]:
+    return [segment(extract(p, options=ExtractOptions(ocr=False))) for p in paths]
+
+
+def test_one_stream_tags_each_protocol_as_alone(tag_nlp: Any) -> None:
+    alone = [tag_protocol(p, tag_nlp) for p in decided(SAMPLES)]
+    fresh = decided(SAMPLES)
+    streamed = list(tag.tag(iter(fresh), tag_nlp, batch_size=3))  # batches run across the documents
+    assert [p.path for p in streamed] == [p.path for p in alone]
+    assert all(p.tagged for p in streamed)
+    assert [entities(p) for p in streamed] == [entities(p) for p in alone]
+    assert [[(a.name, a.norm) for a in p.meeting.attendees] for p in streamed] == \
+        [[(a.name, a.norm) for a in p.meeting.attendees] for p in alone]
+    assert sum(len(e) for p in alone for e in entities(p)) > 50
+
+
+def places_by_walking(doc: Any, index: dict[str, list[tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """``tag.listed_places`` as it was: a look at every token that is not white space."""
+    words_at = [t for t in doc if not t.is_space]
+    ents = list(doc.ents)
+    out: list[tuple[int, int]] = []
+    p = 0
+    while p < len(words_at):
+        text = words_at[p].text
+        candidates = (index.get(text) or index.get(text[:-1])) if text[:1].isupper() else None
+        match = None
+        for words in candidates or ():
+            q = p + len(words)
+            if q > len(words_at):
+                continue
+            start, end = words_at[p].i, words_at[q - 1].i + 1
+            *head, last = words
+            if (all(words_at[p + k].text == w for k, w in enumerate(head))
+                    and words_at[q - 1].text in (last, last + "s")
+                    and tag._free_or_exact_model_span(ents, start, end)):
+                match = (start, end, q)
+                break
+        if match is None:
+            p += 1
+        else:
+            out.append(match[:2])
+            p = match[2]
+    return out
+
+
+def test_listed_places_found_by_hashes_equal_a_walk_over_every_token(tag_nlp: Any) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files(CORPUS_TXT, "*.txt")]
+    chunks = [chunk for text in texts for chunk in text.split("\n\n") if chunk.strip()]
+    chunks += ["Mötet hölls i Gamla Ullevi och Mjörns strand, sedan i Scandinaviums foajé.", "Lomma\n\nLommas"]
+    index = tag.places_index()
+    found = walked = 0
+    with tag_nlp.select_pipes(disable=[tag.RULES]):  # the Docs as the rules get them: model entities only
+        docs = list(tag_nlp.pipe(chunks, batch_size=64))
+    for doc in docs:
+        fast = [(s.start, s.end) for s in tag.listed_places(doc, index)]
+        assert fast == places_by_walking(doc, index), doc.text[:200]
+        found += len(fast)
+        walked += 1
+    assert walked == len(chunks) and found > 20
+
+
+def test_items_and_sections_are_written_one_statement_a_table(db_url: str) -> None:
+    protocol = tag_protocol(decided([RAW / "bjorkvik-kommunstyrelsen-2024-03-12.pdf"])[0], build_nlp("blank"))
+    sections = [(item.number, s.position, s.heading) for item in protocol.items for s in item.sections]
+    assert len(protocol.items) == 5 and len(sections) == 25
+    engine = db.make_engine(db_url)
+    db.migrate(engine)
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    try:
+        assert load.save(engine, protocol) == "inserted"
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(db.items.c.number, db.sections.c.position, db.sections.c.heading)
+                                .join_from(db.sections, db.items).order_by(db.sections.c.id)).all()
+            entity_rows = conn.execute(sa.select(sa.func.count()).select_from(db.entities)).scalar_one()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == sections
+    assert entity_rows == sum(len(s.entities) for item in protocol.items for s in item.sections) > 0
+    for table in ("items", "sections"):
+        inserts = [q for q in statements if q.startswith(f"INSERT INTO {table} ")]
+        # one statement with a row of values per item/section where the driver returns the ids in order
+        # (PostgreSQL); SQLite gets one prepared statement, executed per row, ids read back as rows go in
+        assert len(set(inserts)) == 1 and len(inserts) == (1 if db_url.startswith("postgresql") else len(rows if table == "sections" else protocol.items))
+
+
+def test_small_files_go_to_a_worker_in_batches() -> None:
+    small = [Task(Path(f"/in/{k:03d}.pdf"), f"/in/{k:03d}.pdf", f"{k:03d}.pdf", size=10_000) for k in range(100)]
+    queue = list(reversed(small))
+    assert [t.key for t in ingest._next_batch(queue, jobs=2)] == [f"/in/{k:03d}.pdf" for k in range(6)]  # 100 // 16
+    assert len(queue) == 94
+    big = Task(Path("/in/big.pdf"), "/in/big.pdf", "big.pdf", size=ingest.BATCH_BYTES)
+    queue = [*reversed(small[:50]), big]
+    assert ingest._next_batch(queue, jobs=1) == [big]  # a file of BATCH_BYTES goes alone
+    assert len(ingest._next_batch(queue, jobs=1)) == 6  # 50 // 8: eight batches a worker
+    many = [Task(Path(f"/in/{k}.pdf"), f"/in/{k}.pdf", f"{k}.pdf", size=10_000) for k in range(1000)]
+    assert len(ingest._next_batch(many, jobs=2)) == ingest.BATCH_DOCS
+    larger = [Task(Path(f"/in/{k}.pdf"), f"/in/{k}.pdf", f"{k}.pdf", size=100_000) for k in range(1000)]
+    assert len(ingest._next_batch(larger, jobs=2)) == 2  # 3 x 100,000 bytes > BATCH_BYTES
+    assert [len(ingest._next_batch(list(reversed(small[:15])), jobs=1))] == [1]  # few files: one each
+
+
+def test_a_batch_keeps_each_files_result(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot a pdf")
+    files = [RAW / "bjorkvik-kommunstyrelsen-2024-03-12.pdf", broken, FIXTURES / "minimal-protocol.pdf"]
+    nlp = build_nlp("blank")
+    batch = ingest.process_many([(p, p.name) for p in files], lambda: nlp, StageStore(tmp_path / "p"))
+    alone = [ingest.process(p, p.name, lambda: nlp, None) for p in files]
+    assert [type(r) for r in batch] == [Protocol, Failure, Protocol]
+    assert [r.path for r in batch] == [r.path for r in alone] == [p.name for p in files]
+    assert [entities(r) for r in batch if isinstance(r, Protocol)] == [entities(r) for r in alone if isinstance(r, Protocol)]
+    assert sorted(f.name.split(".")[0] for f in (tmp_path / "p" / "tag").iterdir()) == ["bjorkvik-kommunstyrelsen-2024-03-12", "broken", "minimal-protocol"]

@@ -98,8 +98,6 @@ def _outcome(item: Item, result: Decisions, body: str | None) -> None:
         proposal.stance = proposal_stance(proposal)
         proposal.target = proposal_target(proposal, proposal.stance)
     refer_stances(item, result.proposals, body)
-    for vote in result.votes:
-        vote.method = "votering"
     section = decision_section(item, body)
     result.clauses = clauses_in(section, item.number, body) if section is not None else []
     from_proposal = section is not None and section.kind != "beslut"

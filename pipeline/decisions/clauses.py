@@ -2,20 +2,25 @@
 
 The decision is the item's last Beslut section (Finland-Swedish protocols print earlier handling
 rounds, ``Stadsstyrelsens beslut``, before this meeting's); a Beslut that only says it follows the
-proposal (``Enligt förslag.``, ``Stadsdirektörens förslag godkändes.``) is read from the proposal
+proposal (``Enligt förslag.``, ``Stadsdirektörens förslag godkändes.``, ``Personalsektionen godkände
+stadsdirektörens förslag.``), apart from what a Beslut records beside the decision (a jäv declared,
+``Paragrafen förklarades omedelbart justerad``, ``Beslutet delges …``), is read from the proposal
 before it. A lead-in (``Enligt kommunstyrelsens förslag:``, ``Kommunstyrelsen föreslår att
 kommunfullmäktige beslutar:``, ``På förslag av X (V):``) is no clause. Then, in this order:
 
 - numbered points ``1.`` / ``1)`` at line starts, counting up from 1: one clause per number, its
   lettered sub-points (``a.``) inside it;
-- bullets (``-``, ``•``) at line starts: one clause per bullet;
+- bullets (``-``, ``•``) at line starts: one clause per bullet of the first bullet's glyph (dashes one
+  kind), bullets of another glyph below it being its sub-points;
 - ``att``-clauses (``beslutar att X, att Y``, or lines that start with ``att``): one per ``att``;
 - otherwise the whole decision is one clause.
 
 A clause loses its marker, a leading ``att`` and its trailing punctuation (``.``, ``,``, ``;``, a
-joining ``samt`` / ``och``), and trailing lines that are page furniture, an attachment marker
-(``Bilaga``) or a stray bullet or dash (``-`` alone on the last line of a Beslut). Offsets are into the raw section text; ``text`` has its line breaks and
-running page headers removed.
+joining ``samt`` / ``och``), trailing lines that are page furniture, an attachment marker
+(``Bilaga``, ``Bilaga A``) or a stray bullet or dash (``-`` alone on the last line of a Beslut), and
+the recorded sentences above at its start or end. A paragraph announcing a list of incoming letters
+(``… har följande skrivelser och motioner inkommit``) ends the decision: it is the case, run on.
+Offsets are into the raw section text; ``text`` has its line breaks and running page headers removed.
 """
 
 from __future__ import annotations
@@ -29,13 +34,15 @@ from .text import clean_text
 LEAD_IN_ACCORDING_RE = re.compile(r"\s*(?:enligt|på\s+förslag\s+(?:av|från)|i\s+enlighet\s+med)\s[^:.]{0,200}?:\s*", re.I)
 # "Kommunstyrelsen tillstyrker ... och föreslår att kommunfullmäktige beslutar:", "Socialnämnden beslutar:",
 # "Stadsstyrelsen beslöt att:", "Kommunfullmäktige beslutar enligt följande:"
+# "Barn- och utbildningsnämnden beslutar följande" alone on its line before the bullets: the colon left out.
 LEAD_IN_DECIDES_RE = re.compile(
     r"\s*[^:]{0,250}?\b(?:beslutar|beslöt|beslutade|besluta|föreslår|föreslås)(?:\s+(?:enligt\s+)?följande)?"
-    r"(?:\s+att)?\s*:\s*",
+    r"(?:\s+att)?(?:\s*:|(?<=följande)[ \t]*(?=\n))\s*",
     re.I,
 )
 NUMBER_RE = re.compile(r"^[ \t]*(?P<n>\d{1,2})[.)][ \t]+(?=\S)", re.M)
-BULLET_RE = re.compile(r"^[ \t]*[-–•\uf0b7▪●◦*][ \t]*(?=\S)", re.M)
+BULLET_RE = re.compile(r"^[ \t]*(?P<glyph>[-–•\uf0b7▪●◦*])[ \t]*(?=\S)", re.M)
+DASHES = "-–"
 # A second lead-in on its own line inside the decision ("Enligt yrkande från S, V och MP:" after point 9): it ends
 # the clause before it, and what follows is a clause of its own (KS deciding itself after proposing to KF).
 LEAD_IN_LINE_RE = re.compile(r"^[ \t]*(?:enligt|på\s+förslag\s+(?:av|från)|i\s+enlighet\s+med)\s[^:.\n]{0,200}:[ \t]*\n", re.I | re.M)
@@ -50,14 +57,31 @@ FIRST_ATT_RE = re.compile(
 TRAILING_RE = re.compile(r"(?:[\s.,;]|\s+(?:samt|och)\s*$)+$", re.I)
 # A line of bullet or dash glyphs alone: a stray list marker with nothing after it, never part of a clause.
 GLYPH_LINE_RE = re.compile(r"^[ \t]*[-–—•\uf0b7▪●◦*]+[ \t]*$")
-# "Bilaga" / "Bilaga 3" alone on a line: where the printed attachment sits, not decision text.
-ATTACHMENT_LINE_RE = re.compile(r"^[ \t]*bilag(?:a|or)(?:[ \t]+\d{1,2})?[ \t]*$", re.I)
+# "Bilaga" / "Bilaga 3" / "Bilaga A" alone on a line: where the printed attachment sits, not decision text.
+ATTACHMENT_LINE_RE = re.compile(r"^[ \t]*bilag(?:a|or)(?:[ \t]+(?:\d{1,2}|[A-ZÅÄÖ]))?[ \t]*$", re.I)
 # A Beslut that only says the proposal was followed.
+# Active too: "Personalsektionen godkände stadsdirektörens förslag.", "Stadsstyrelsen beslöt i enlighet med ...".
 AS_PROPOSED_RE = re.compile(
     r"^\W*(?:-?nligt|enligt|i\s+enlighet\s+med)\s+(?:\w+\s+){0,3}förslag(?:et)?\W*$|"
-    r"^\W*(?:[\w/-]+\s+){0,3}förslag(?:et)?\s+(?:godkändes|godkänns|bifölls|bifalls|antogs|antas)\W*$",
+    r"^\W*(?:[\w/-]+\s+){0,3}förslag(?:et)?\s+(?:godkändes|godkänns|bifölls|bifalls|antogs|antas)\W*$|"
+    r"^\W*(?:[\w/-]+\s+){1,2}(?:godkände|godkänner|biföll|bifaller|antog|antar|beslöt\s+i\s+enlighet\s+med|"
+    r"beslutade\s+i\s+enlighet\s+med|beslutar\s+i\s+enlighet\s+med)\s+(?:[\w/-]+\s+){0,3}förslag(?:et)?\W*$",
     re.I,
 )
+# Sentences a Beslut section records beside the decision, no part of it: a jäv and the member leaving
+# ("Marlene Lindgren anmälde jäv, ... avlägsnade sig från mötet ..."), the § declared approved at once
+# ("Paragrafen förklarades omedelbart justerad."), who is told ("Beslutet delges huvudförtroendeman ...").
+PROCEDURAL_RE = re.compile(
+    r"^(?:[^.]{0,80}?\banmäl(?:de|er|t)\s+jäv\b.*|paragrafen\s+(?:förklarades|förklaras|justerades|justeras)\s+"
+    r"(?:\w+\s+)?justerad\b.*|beslutet\s+(?:delges|expedieras|meddelas|sänds|skickas|tillställs)\b.*)$",
+    re.I | re.S,
+)
+# After a blank line, a paragraph announcing the list of incoming letters and motions ("Efter kommunfullmäktiges
+# sammanträde den 25 maj 2023 har följande skrivelser och motioner inkommit"): the case, run on after a short Beslut.
+INCOMING_LIST_RE = re.compile(
+    r"\n[ \t]*\n[ \t]*(?=[^\n]*\bföljande\b[^.]{0,120}?\b(?:inkommit|inkommen|inkomna|inkommit\s+till)\b)", re.I
+)
+SENTENCE_RE = re.compile(r"\S.*?(?:[.!?](?=\s+[A-ZÅÄÖ]|\s*$)|$)", re.S)
 
 
 def decision_section(item: Item, body: str | None = None) -> Section | None:
@@ -66,7 +90,9 @@ def decision_section(item: Item, body: str | None = None) -> Section | None:
     if not beslut:
         return None
     last = beslut[-1]
-    if AS_PROPOSED_RE.match(" ".join(clean_text(last.text, body).split())):
+    text = clean_text(last.text, body)
+    s, e = _procedural_trim(text, 0, len(text))
+    if AS_PROPOSED_RE.match(" ".join(text[s:e].split())):
         before = [s for s in item.sections if s.kind == "forslag_till_beslut" and s.position < last.position
                   and clean_text(s.text, body)]
         if before:
@@ -74,8 +100,11 @@ def decision_section(item: Item, body: str | None = None) -> Section | None:
     return last
 
 
-# The section's own heading run on into its text: "Beslut/beredning på sammanträdet:"
-HEADING_LINE_RE = re.compile(r"\s*(?:\S+\s+){0,7}?\S*beslut\S*(?:\s+\S+){0,6}\s*:[ \t]*\n\s*", re.I)
+# The section's own heading run on into its text: "Beslut/beredning på sammanträdet:"; a bullet or an "att" makes
+# it decision text ("- Socialnämnden beslutar att revidera nämndsmålen 2024 enligt följande:").
+HEADING_LINE_RE = re.compile(
+    r"\s*(?![-–•\uf0b7▪●◦*])(?![^\n]*\batt\b)(?:\S+\s+){0,7}?\S*beslut\S*(?:\s+\S+){0,6}\s*:[ \t]*\n\s*", re.I
+)
 
 
 def lead_in_end(text: str) -> int:
@@ -103,6 +132,9 @@ def _numbered(text: str, start: int) -> list[int]:
 def _spans(text: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of each clause in ``text[start:]``, markers included; a lead-in line inside one splits it."""
     out: list[tuple[int, int]] = []
+    listed = INCOMING_LIST_RE.search(text, start)
+    if listed and text[start : listed.start()].strip():
+        text = text[: listed.start()]
     for s, e in _marked_spans(text, start):
         lead = LEAD_IN_LINE_RE.search(text, s + 1, e)
         while lead:
@@ -118,7 +150,7 @@ def _marked_spans(text: str, start: int) -> list[tuple[int, int]]:
     numbers = _numbered(text, start)
     if numbers:
         return list(zip(numbers, numbers[1:] + [len(text)], strict=True))
-    bullets = [m.start() for m in BULLET_RE.finditer(text, start)]
+    bullets = _top_bullets(text, start)
     if bullets and not text[start : bullets[0]].strip():
         return list(zip(bullets, bullets[1:] + [len(text)], strict=True))
     lines = [m.start() for m in ATT_LINE_RE.finditer(text, start)]
@@ -129,6 +161,26 @@ def _marked_spans(text: str, start: int) -> list[tuple[int, int]]:
         cuts = [first.start("att")] + [m.start() for m in ATT_INLINE_RE.finditer(text, first.end())]
         return list(zip(cuts, cuts[1:] + [len(text)], strict=True))
     return [(start, len(text))]
+
+
+def _top_bullets(text: str, start: int) -> list[int]:
+    """Offsets of the bullets of the first bullet's kind (dashes one kind): another glyph below them is a sub-point."""
+    found = list(BULLET_RE.finditer(text, start))
+    if not found:
+        return []
+    dash = found[0].group("glyph") in DASHES
+    first = found[0].group("glyph")
+    return [m.start() for m in found if (m.group("glyph") in DASHES if dash else m.group("glyph") == first)]
+
+
+def _procedural_trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """``s`` past leading and ``e`` before trailing procedural sentences (``PROCEDURAL_RE``) of ``text[s:e]``."""
+    sentences = [(s + m.start(), s + m.end()) for m in SENTENCE_RE.finditer(text[s:e])]
+    while sentences and PROCEDURAL_RE.match(text[sentences[0][0] : sentences[0][1]]):
+        sentences.pop(0)
+    while sentences and PROCEDURAL_RE.match(text[sentences[-1][0] : sentences[-1][1]]):
+        sentences.pop()
+    return (sentences[0][0], sentences[-1][1]) if sentences else (s, e)
 
 
 def _furniture_end(text: str, s: int, e: int, body: str | None) -> int:
@@ -164,7 +216,7 @@ def clauses_in(section: Section, item_number: int, body: str | None = None) -> l
         start = 0  # the whole section was a lead-in: keep it rather than nothing
     out: list[DecisionClause] = []
     for s, e in _spans(text, start):
-        s, e = _trim(text, s, _furniture_end(text, s, e, body))
+        s, e = _trim(text, *_procedural_trim(text, s, _furniture_end(text, s, e, body)))
         if e <= s:
             continue
         # cleaned with its punctuation: a wrapped last line "kommunstyrelsen," is text, not a running header

@@ -40,11 +40,16 @@ CHANGED_RE = re.compile(
     r"(?:\S+\s+){0,4}?(?:yrkande|ändringsyrkande|tilläggsyrkande)",
     re.I,
 )
+# "Personalsektionen tar del av förslaget och fastställer poängsättningen": noting what was put before the body,
+# then deciding on it; the decision after "och" is the outcome.
+NOTED_THEN_RE = re.compile(r"\b(?:tar|tog|tagit)\s+del\s+av\s+[^.;]{1,160}?\s+och\s+(?P<rest>[^.;]+)", re.I)
+# "Hampus Magnusson (M) anmäler jäv under paragraf 625: ...": a declaration of jäv, recorded, nothing decided.
+JAV_DECLARED_RE = re.compile(r"^[^.:]{0,120}?\banmäl(?:er|de|t|s)\s+jäv\b", re.I)
 # Without a Beslut: what the other sections of the item say happened.
 ANSWERED_RE = re.compile(r"\bbesvara[rs]?\b|\binterpellationsdebatt|\bbesvarade\b|\bsvarar\b", re.I)
 TABLED_RE = re.compile(r"\bbordl(?:äggs|ades|agt|agd)\b", re.I)
 PROPOSITION_RE = re.compile(
-    r"\bställ(?:er|de|s)\s+(?:\w+\s+){0,3}propositio|\bställer\s+(?:\w+\s+){0,2}yrkandena\s+mot\s+varandra|"
+    r"\bställ(?:er|de|s)\s+(?:\S+\s+){0,7}?propositio|\bställer\s+(?:\S+\s+){0,7}?yrkandena\s+mot\s+varandra|"
     r"\bpropositionsordning(?:en)?\s+godkänn|\bfinner\s+att\s+(?:\w+\s+){0,4}(?:bifall|beslut|avsl|antag)",
     re.I,
 )
@@ -118,13 +123,15 @@ def item_outcome(
     chosen: DecisionClause | None = None
     found: tuple[str, float] | None = None
     for clause in clauses:
-        hit = classify(clause.text)
+        hit = _classify_clause(clause.text)
         if hit and hit[0] == "skip":
             continue
         chosen, found = clause, hit
         break
     if chosen is None:  # only procedure: the procedure is the decision
         chosen, found = clauses[0], ("bifall", NO_FORMULA_CONFIDENCE)
+    if found is None and all(JAV_DECLARED_RE.match(c.text) for c in clauses):
+        found = ("antecknas", NO_FORMULA_CONFIDENCE)  # only jäv declared (Anmälan av jäv): noted
     outcome, confidence = found if found else ("bifall", NO_FORMULA_CONFIDENCE)
     if from_proposal:
         confidence *= FROM_PROPOSAL_FACTOR
@@ -135,6 +142,17 @@ def item_outcome(
         outcome = "bifall_andrat"
     basis, start, end = _sentence(chosen, section)
     return ItemOutcome(item.number, outcome, round(confidence, 3), basis, section.position, start, end, method)
+
+
+def _classify_clause(text: str) -> tuple[str, float] | None:
+    """``classify``, except that a decision made after noting (``tar del av X och fastställer Y``) decides."""
+    hit = classify(text)
+    if hit and hit[0] == "antecknas":
+        noted = NOTED_THEN_RE.search(text)
+        then = classify(noted.group("rest")) if noted else None
+        if then and then[0] not in ("antecknas", "skip"):
+            return then
+    return hit
 
 
 def _changed(chosen: DecisionClause, clauses: list[DecisionClause], proposals: list[Proposal]) -> bool:

@@ -15,7 +15,8 @@ sammanträde``, ``tilläggsyrkandet ... finner att det avslagits``) and from the
 one proposition that name whose yrkande it was (``bifall respektive avslag på Ida Alms yrkande,
 varefter fullmäktige avslår detsamma``, ``X:s yrkande mot Y:s yrkande ... i enlighet med X:s``,
 ``det egna yrkandet`` of the chair, ``återremissyrkandet med motiv från X ... avslagits``): the
-co-proposers of a yrkande share its fate, an avslag on it gets the reverse. Then the findings that
+co-proposers of a yrkande share its fate, an avslag on it gets the reverse; a vote taken on the
+proposition overturns the finding when it went the other way (``_after_vote``). Then the findings that
 name no one. A counter-proposal ``antagits som motförslag i huvudvoteringen`` has not won; a
 party's ``förslaget från SD i kommunstyrelsen`` is not ``kommunstyrelsens förslag``. Support for a
 member's yrkande shares that yrkande's fate. Last, when one proposal was stated alone (every
@@ -29,6 +30,7 @@ import re
 
 from ..types import Item, ItemOutcome, Proposal
 from .text import clean_text
+from .votes import _read_block
 
 STANCE_OF_KIND = {
     "bifall": "bifall", "avslag": "avslag", "återremiss": "aterremiss", "bordläggning": "bordlaggning",
@@ -41,7 +43,12 @@ TARGET_RE = re.compile(
     r"\s+(?:och|samt)\s+(?:till\s+)?(?:avslag|bifall|att|tillägg\w*|på)\b|\s+med\s+(?:följande|den|de)\b|\s+i\s+ärendet\b|$))",
     re.I,
 )
-ADDED_CLAUSE_RE = re.compile(r"\bbifall\b(?:\s+till\s+[^.]{0,120}?)?\s+(?:och|samt)\s+att\s", re.I)
+# "... samt att paragrafen förklaras omedelbart justerad" asks for procedure, not for an added clause.
+ADDED_CLAUSE_RE = re.compile(
+    r"\bbifall\b(?:\s+till\s+[^.]{0,120}?)?\s+(?:och|samt)\s+att\s(?!\s*(?:paragrafen|protokollet)\s+(?:\w+\s+){0,2}"
+    r"(?:justera|förklara))",
+    re.I,
+)
 REFERRED_RE = re.compile(
     r"\båterremiss(?:en)?\s+enligt\s+(?:yrkandet|yrkande)\s+från\s+(?P<who>[A-ZÅÄÖ]{1,4}(?:\s*,\s*[A-ZÅÄÖ]{1,4})*"
     r"(?:\s+(?:och|samt)\s+[A-ZÅÄÖ]{1,4})?)\b"
@@ -103,6 +110,26 @@ CHAIR_RE = re.compile(r"^\s*(?:\w+\s+)?ordförande(?:n)?\b", re.I)
 # "förslaget från M, D, L och KD i kommunstyrelsen", "återremissyrkandet med motiv från Elisabet Lann": whose it is
 FROM_RE = re.compile(r"\b\w*(?:förslag|yrkande)\w*\s+(?:med\s+motiv\s+)?från\s+(?P<who>.+?)"
                      r"(?=\s+(?:i|den|beträffande|avseende|om|och\s+finner)\s|[,.]|$)", re.I)
+# "Ordföranden konstaterar härmed att tilläggsyrkandet från SD har fallit" (the proposal it adds to fell first)
+AMENDMENT_FATE_RE = re.compile(
+    r"\b(?P<a>(?:tilläggsyrkande|ändringsyrkande)\w*\s+från\s+[^.]{1,80}?)\s+(?:har\s+|hade\s+)?"
+    r"(?P<r>fallit|fallerat|avslagits|bifallits|antagits)\b",
+    re.I,
+)
+# "finner att kommunstyrelsen beslutat remittera ärendet enligt yrkande från S, V och MP": that yrkande won
+REFERRED_WON_RE = re.compile(
+    r"\bbeslut(?:at|ar|ade)\s+(?:att\s+)?(?:åter)?remittera\s+ärendet\s+enligt\s+"
+    r"(?P<x>(?:yrkande\w*|förslag\w*)\s+från\s+[^.]{1,80}?)(?=[.,]|\s+och\s+finner|$)",
+    re.I,
+)
+# The Ja side of a voteringsproposition: "Ja för avslag och Nej för bifall ...", "Den som önskar bifalla yrkandet
+# röstar ja"; whether voting ja rejects what was put ("avslag", "inte ska få framställas").
+JA_SIDE_RES = [
+    re.compile(r"\bja(?:-röst(?:er)?)?\s+för\s+(?P<side>.+?)(?=[.,;]?\s*(?:och\s+)?nej\b|$)", re.I),
+    re.compile(r"\bden\s+som\s+(?:vill|önskar)\s+(?P<side>.+?)\s+röstar\s+ja\b", re.I),
+]
+REJECTING_SIDE_RE = re.compile(r"\bavsl(?:ag|å)\b|\binte\b|\bej\b", re.I)
+PARTY_OWNERS_RE = re.compile(r"\bfrån\s+(?P<who>[A-ZÅÄÖ]{1,4}(?:\s*(?:,|och|samt)\s*[A-ZÅÄÖ]{1,4}\b)*)")
 FIRM_ADOPTING = ("bifall", "bifall_andrat", "antecknas", "val", "besvarad", "yttrande", "delvis_bifall")
 AMENDMENT_RESULT_RE = re.compile(
     r"\b(?:tilläggsyrkande|ändringsyrkande)[^.]{0,200}?\bfinner\s+att\s+(?:det|de|detta|dessa)\s+(?:har\s+)?"
@@ -180,6 +207,21 @@ def _names_target(phrase: str, target: str | None) -> bool:
     return any(re.search(rf"\b{re.escape(n.lower())}s?\b", low) for n in names)
 
 
+def _among_owners(phrase: str, target: str | None) -> bool:
+    """Whether the amendment ``target`` is one of those ``phrase`` names by owner (``tilläggsyrkandena från M, D, L
+    och KD samt SD``), or ``phrase`` names no owner at all."""
+    owners, target_owners = _party_owners(phrase), _party_owners(target or "")
+    if not owners:
+        return not FROM_RE.search(phrase)
+    return bool(target_owners) and target_owners <= owners
+
+
+def _party_owners(text: str) -> set[str]:
+    """The party codes after ``från`` in ``tilläggsyrkandena från M, D, L och KD samt SD``."""
+    m = PARTY_OWNERS_RE.search(text)
+    return set(re.findall(r"\b[A-ZÅÄÖ]{1,4}\b", m.group("who"))) if m else set()
+
+
 def _who(text: str) -> str:
     """The proposers named after ``från``, comparable: ``M, D, L och KD`` -> ``d,kd,l,m``."""
     return ",".join(sorted(w.lower() for w in re.findall(r"[\wåäöÅÄÖé]+", text) if w.lower() not in ("och", "samt", "m", "fl")))
@@ -231,14 +273,32 @@ def _chair_findings(text: str, proposals: list[Proposal]) -> None:
         result = True if PUT_WON_RE.search(rest) else False if PUT_LOST_RE.search(rest) else None
         if result is None:
             continue
+        result = _after_vote(result, text[m.end() : nxt.start() if (nxt := PUT_RE.search(text, m.end())) else len(text)])
         if not _named(subject, proposals) and not re.search(r",|\b(?:och|samt|attsats|punkt(?:en)?)\b", subject, re.I):
             for p in proposals:  # one proposal named by what it is: "kommunstyrelsens förslag"
                 if p.won is None and _names_target(subject, p.target):
                     p.won = result if p.stance != "avslag" else not result
         _decide(subject, proposals, result)
-    for rx, result in ((NAMED_LOST_RE, False), (NAMED_WON_RE, True)):
-        for m in rx.finditer(text):
+    for rx, result in ((NAMED_LOST_RE, False), (NAMED_WON_RE, True), (REFERRED_WON_RE, True), (ADOPTED_RES[0], True)):
+        for m in rx.finditer(text):  # ADOPTED_RES[0] here only where it names whose: "finner att Karin Pleijels ..."
             _decide(m.group("x"), proposals, result)
+
+
+def _after_vote(result: bool, after: str) -> bool:
+    """The chair's finding ``result`` on what was put, or its reverse when the vote taken on it went the other way.
+
+    ``after`` is the text up to the next proposition. Ja is the chair's finding when the Ja side of the
+    voteringsproposition rejects exactly when the finding does (``Ja för avslag`` after ``finner att det avslagits``;
+    Lomma's ``Den som önskar bifalla yrkandet röstar ja`` after a finding of avslag makes Nej the finding).
+    A tie, or a vote whose question or counts cannot be read, leaves the finding.
+    """
+    found = _read_block(after)
+    ja, nej = found.summary.get("ja"), found.summary.get("nej")
+    side = next((m.group("side") for rx in JA_SIDE_RES if found.question and (m := rx.search(found.question))), None)
+    if ja is None or nej is None or ja == nej or side is None:
+        return result
+    ja_is_finding = bool(REJECTING_SIDE_RE.search(side)) != result
+    return result if (ja > nej) == ja_is_finding else not result
 
 
 def _followers(proposals: list[Proposal]) -> None:
@@ -293,16 +353,21 @@ def _settle(text: str, proposals: list[Proposal], outcome: ItemOutcome) -> None:
             if p.won is None:
                 p.won = p.stance == "bordlaggning"
         return
+    for m in AMENDMENT_FATE_RE.finditer(text):
+        for p in proposals:
+            if p.stance in ("tillagg", "andring") and p.won is None and _among_owners(m.group("a"), p.target):
+                p.won = m.group("r").lower() in ("bifallits", "antagits")
     for m in AMENDMENT_RESULT_RE.finditer(text):
         for p in proposals:
             if p.stance in ("tillagg", "andring") and p.won is None:
                 p.won = m.group("r").lower() == "bifallits"
-    if REJECTED_MOTION_RE.search(text) or (outcome.outcome == "avslag" and text):
-        for p in proposals:
-            if p.won is None and p.stance in ("avslag", "bifall", "eget_forslag"):
-                p.won = p.stance == "avslag"
-        return
     winners = [m.group("x") for rx in ADOPTED_RES for m in rx.finditer(text)]
+    if REJECTED_MOTION_RE.search(text) or (outcome.outcome == "avslag" and text):
+        for p in proposals:  # the motion rejected; support for the proposal the chair found adopted won
+            if p.won is None and p.stance in ("avslag", "bifall", "eget_forslag"):
+                adopted = any(_names_target(w, p.target) for w in winners)
+                p.won = (p.stance == "avslag") != adopted
+        return
     if not winners:
         return
     main = [p for p in proposals if p.stance in ("bifall", "eget_forslag", "avslag") and p.won is None]

@@ -79,6 +79,9 @@ TABLE_ROW_RE = re.compile(
     re.I | re.M,
 )
 TABLE_HEAD_RE = re.compile(r"^(?:ledamot|ledamöter|namn|ledamot/ersättare|ledamot och parti)\b.*\b(?:röst|ja)\b", re.I | re.M)
+# The head of a member table with a column per vote value ("Ledamot/tjänstgörande ersättare  Ja  Nej  Avstår"):
+# a member list printed with the vote, whether or not its rows can be read (X marks lose their column in text).
+MEMBER_TABLE_HEAD_RE = re.compile(r"^[ \t]*(?:ledamot|ledamöter|namn)\b[^\n]*\bja\b[^\n]*\bnej\b", re.I | re.M)
 TABLE_ROW_NOPAREN_RE = re.compile(
     r"^(?P<name>[A-ZÅÄÖ][\wåäöéü'-]+(?:\s+[A-ZÅÄÖ][\wåäöéü'-]+){1,3}),?\s+(?P<party>[A-ZÅÄÖ]{1,4})\s+"
     r"(?P<vote>ja|nej|avstår|frånvarande)\s*$",
@@ -162,6 +165,7 @@ class _Found:
     total: int | None = None  # "Totalt 33" printed with the counts
     list_ref: str | None = None  # the members are in an attachment: its label ("A", "2"), or "" when unnamed
     held: bool = False  # "Votering begärs": a vote was held, whether or not its result is here
+    table_printed: bool = False  # a member table's head is printed in the passage
 
     def has_result(self) -> bool:
         return bool(self.summary or self.groups or self.group_members or self.table)
@@ -234,6 +238,7 @@ def _read_block(block: str) -> _Found:
     if listed:
         found.list_ref = (listed.group("n") or "").upper()
     found.held = bool(VOTE_HELD_RE.search(block))
+    found.table_printed = bool(MEMBER_TABLE_HEAD_RE.search(block))
     return found
 
 
@@ -347,6 +352,13 @@ def _assemble(
             counts[value] = 0 if reported else None
     if not reported:
         problems.append("no result found: neither counts nor a member list")
+    elif found.table_printed and not members:
+        problems.append("a member table is printed with the vote but none of its rows could be read: the counts are "
+                        "not checked against it")
+    elif not members and (found.appendix is not None or found.list_ref is not None):
+        where = found.appendix or found.list_ref
+        problems.append(f"the member list it points to ({f'bilaga {where}' if where else 'the voteringslista'}) was "
+                        "not found in the document or could not be read: the counts are not checked against it")
     return Vote(
         item_number=item_number,
         section_position=position,
@@ -357,6 +369,7 @@ def _assemble(
         franvarande=counts["frånvarande"],
         members=list(members),
         warning="; ".join(problems) or None,
+        method="votering",  # a Vote is a vote that was taken; an acklamation is the item's vote_method alone
     )
 
 
