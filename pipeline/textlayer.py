@@ -141,18 +141,26 @@ class Lexicon:
         return False
 
     def _compound(self, w: str, depth: int = 2) -> bool:
+        # The stem test (a few set look-ups) comes before the head test (every suffix, or a
+        # compound again): the answer is the same, and most splits fail the cheap test first.
         for i in range(MIN_STEM, len(w) - MIN_STEM + 1):
-            head = w[i:]
-            if not (self._inflected(head) or (depth > 1 and len(head) >= 2 * MIN_STEM and self._compound(head, depth - 1))):
+            if not self._listed_stem(w[:i]):
                 continue
-            for link in LINKS:
-                stem = w[:i]
-                if link:
-                    if not stem.endswith(link) or len(stem) - len(link) < MIN_STEM:
-                        continue
-                    stem = stem[: -len(link)]
-                if stem in self.words:
+            head = w[i:]
+            if self._inflected(head) or (depth > 1 and len(head) >= 2 * MIN_STEM and self._compound(head, depth - 1)):
+                return True
+        return False
+
+    def _listed_stem(self, stem: str) -> bool:
+        """Whether ``stem`` is a listed word, alone or before a linking letter (``LINKS``)."""
+        for link in LINKS:
+            if link:
+                if not stem.endswith(link) or len(stem) - len(link) < MIN_STEM:
+                    continue
+                if stem[: -len(link)] in self.words:
                     return True
+            elif stem in self.words:
+                return True
         return False
 
 
