@@ -239,9 +239,34 @@ def build_nlp(model: str | Path | None = None) -> Any:
                 "or give another --model; --model blank tags with the rules only"
             ) from None
         nlp.meta["protokoll_model"] = str(path)
+        use_numpy_blas(nlp)
     if RULES not in nlp.pipe_names:
         nlp.add_pipe(RULES, last=True)
     return nlp
+
+
+def use_numpy_blas(nlp: Any) -> None:
+    """Run the model's matrix products on NumPy's BLAS (OpenBLAS), one thread, instead of thinc's BLIS.
+
+    The BLIS of the ``blis`` wheels on PyPI is built for the 'generic' sub-configuration
+    only (``BLIS_ARCH_DEBUG=1`` prints it): no SIMD kernels, 3-4x slower than OpenBLAS
+    for the tok2vec's and the NER's products, which were more than half of the tag
+    stage's CPU time. The answers are the same products summed in another order; the
+    entities of the corpus and the bench protocols came out identical (docs/performance.md).
+    One thread: ingest's parallelism is its worker processes, and a second BLAS thread
+    per worker only spins on the other core. The NER's per-step products stay in BLIS
+    (spaCy calls them from Cython).
+    """
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _name, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
 
 
 def register_rules() -> Callable[..., RulesComponent]:

@@ -84,3 +84,27 @@ def test_no_entity_spans_a_removed_page_header(nlp: Any) -> None:
         for section in item.sections:
             for e in section.entities:
                 assert "Utdragsbestyrkande" not in e.text and "Justerandes" not in e.text, e
+
+
+def test_products_run_on_numpy_blas_with_one_thread_and_give_blis_answers(nlp: Any) -> None:
+    """``use_numpy_blas``: every layer of the model on NumPy's BLAS, one thread; the entities equal BLIS's."""
+    import copy
+
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_info
+
+    nodes = [node for _, pipe in nlp.pipeline if hasattr(pipe, "model") for node in pipe.model.walk()]
+    assert nodes and all(isinstance(n.ops, NumpyOps) and n.ops.use_blis is False for n in nodes)
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+    protocol = segment(extract(SEED_PDF))
+    fast = tag_protocol(copy.deepcopy(protocol), nlp).to_dict()
+    numpy_ops = nodes[0].ops
+    try:
+        for node in nodes:
+            node.ops = NumpyOps(use_blis=True)
+        slow = tag_protocol(copy.deepcopy(protocol), nlp).to_dict()
+    finally:
+        for node in nodes:
+            node.ops = numpy_ops
+    assert fast == slow
+    assert sum(len(s["entities"]) for i in fast["items"] for s in i["sections"]) > 20  # it compared entities
