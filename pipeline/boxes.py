@@ -24,6 +24,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
+
+import numpy as np
 
 from .types import ExtractedDocument, Item, Page, Protocol, Word
 
@@ -33,6 +36,10 @@ Box = list[float]  # [page, x0, y0, x1, y1]
 Put = Callable[[str, str, "tuple[int, int] | None"], None]  # (kind, key, document range) -> box it
 
 NOISE_RE = re.compile(r"[\s\-\u00ad\x00-\x1f\x7f]+")  # whitespace, hyphens (joined at line ends), controls
+# The characters NOISE_RE removes, as code points: up to the space (controls and the space), "-", DEL, the soft
+# hyphen, and the whitespace above ASCII (str.isspace; tests/test_segment_speed.py checks every code point).
+WIDE_SPACES = np.array([0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
+WORD_SEPARATOR = "\uffff"  # a noncharacter, kept by squash: joins a page's words to squash them in one call
 HEADING_WINDOW = 400  # characters before a section's text in which its heading is looked for
 TITLE_WINDOW = 3000  # ... before an item's first section in which its title is looked for
 MARK_WINDOW = 80  # squashed characters before the title in which the "§ N" of the heading is looked for
@@ -61,17 +68,19 @@ class Located:
 
 
 class _PageWords:
-    """The words of one page as one squashed string, with the word each character belongs to."""
+    """The words of one page as one squashed string, with where each word's characters start in it."""
 
     def __init__(self, page: Page):
         self.page = page
-        parts: list[str] = []
-        self.owner: list[int] = []
-        for i, word in enumerate(page.words):
-            text = squash(word.text)
-            parts.append(text)
-            self.owner.extend([i] * len(text))
+        parts = _squashed_each([w.text for w in page.words])
         self.text = "".join(parts)
+        # starts[i]: where word i begins in self.text; a word squashed to nothing starts where the next does
+        self.starts = list(accumulate((len(t) for t in parts[:-1]), initial=0))
+
+    def owner(self, at: int) -> int:
+        """The index of the word the character ``self.text[at]`` belongs to (a word that squashed to
+        nothing owns no character: the last word starting at or before ``at`` is the one holding it)."""
+        return bisect.bisect_right(self.starts, at) - 1
 
     def find(self, value: str, expected: int) -> tuple[int, int] | None:
         """Word indexes (first, last) of the occurrence of squashed ``value`` nearest to ``expected``."""
@@ -83,7 +92,27 @@ class _PageWords:
             start = self.text.find(value, start + 1)
         if best is None:
             return None
-        return self.owner[best], self.owner[best + len(value) - 1]
+        return self.owner(best), self.owner(best + len(value) - 1)
+
+
+def _squashed_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``squash(text)`` and the offset in ``text`` of each of its characters, worked out on the code
+    points as an array (a Python step per character took a fifth of the stage)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kept = ~((codes <= 0x20) | (codes == 0x2D) | (codes == 0x7F) | (codes == 0xAD) | np.isin(codes, WIDE_SPACES))
+    squashed = codes[kept].tobytes().decode("utf-32-le", "surrogatepass")
+    offsets: list[int] = np.flatnonzero(kept).tolist()
+    return squashed, offsets
+
+
+def _squashed_each(texts: list[str]) -> list[str]:
+    """``[squash(t) for t in texts]`` with one regular-expression call for the lot: squash removes
+    characters one by one, so squashing the texts joined by a character it keeps and splitting there
+    gives each text squashed; the separator is a noncharacter, so no text holds it (checked)."""
+    joined = WORD_SEPARATOR.join(texts)
+    if not texts or joined.count(WORD_SEPARATOR) != len(texts) - 1:
+        return [squash(t) for t in texts]
+    return squash(joined).split(WORD_SEPARATOR)
 
 
 class Locator:
@@ -93,9 +122,13 @@ class Locator:
         self.doc = doc
         self.pages = {p.number: p for p in doc.pages}
         self._words: dict[int, _PageWords] = {}
+        self._shifts: dict[tuple[int, int], int] = {}
         # the document text squashed, and the original offset of each squashed character
-        self.squashed_offsets = [i for i, ch in enumerate(doc.text) if not NOISE_RE.match(ch)]
-        self.squashed = "".join(doc.text[i] for i in self.squashed_offsets)
+        self.squashed, self.squashed_offsets = _squashed_with_offsets(doc.text)
+        # the page spans in text order (as extract writes them) let _parts find a range's spans by bisection
+        self.span_ends = [s.end for s in doc.spans]
+        self.spans_ordered = all(s.start <= s.end for s in doc.spans) and all(
+            a.end <= b.start for a, b in zip(doc.spans, doc.spans[1:], strict=False))
 
     def words(self, number: int) -> _PageWords | None:
         page = self.pages.get(number)
@@ -118,16 +151,25 @@ class Locator:
 
     def checked(self, value: str, start: int, end: int) -> tuple[int, int] | None:
         """``(start, end)`` when the document text there is ``value`` (an entity's offsets), else None."""
-        return (start, end) if squash(self.doc.text[start:end]) == squash(value) and squash(value) else None
+        wanted = squash(value)
+        return (start, end) if wanted and self._squashed_text(start, end) == wanted else None
 
     def _squashed_index(self, offset: int) -> int:
         return bisect.bisect_left(self.squashed_offsets, max(0, offset))
+
+    def _squashed_text(self, start: int, end: int) -> str:
+        """``squash(self.doc.text[start:end])``, cut from the squashed text: its characters are those
+        whose original offset lies in ``[start, end)`` (a negative offset counts from the end: squashed
+        the plain way)."""
+        if start < 0 or end < 0:
+            return squash(self.doc.text[start:end])
+        return self.squashed[self._squashed_index(start):self._squashed_index(end)]
 
     def boxes(self, start: int, end: int) -> list[Box] | None:
         """The line boxes of ``text[start:end]``, page by page; None when any part is not among its page's words."""
         out: list[Box] = []
         for number, a, b, span_start in self._parts(start, end):
-            part = squash(self.doc.text[a:b])
+            part = self._squashed_text(a, b)
             if not part:
                 continue
             words = self.words(number)
@@ -135,17 +177,29 @@ class Locator:
                 return None
             # where the part should lie in the page's words: as far in as it is in the page's text,
             # after whatever of the page (a running header) comes before the page's text
-            lead = squash(self.doc.text[span_start:span_start + 40])
-            shift = max(words.text.find(lead), 0) if lead else 0
-            found = words.find(part, shift + len(squash(self.doc.text[span_start:a])))
+            found = words.find(part, self._shift(number, span_start, words) + len(self._squashed_text(span_start, a)))
             if found is None:
                 return None
             out.extend(_line_boxes(number, words.page.words[found[0]:found[1] + 1]))
         return out or None
 
+    def _shift(self, number: int, span_start: int, words: _PageWords) -> int:
+        """Where the page text starting at ``span_start`` begins among the words of page ``number`` (after a
+        running header), found from its first 40 characters; worked out once per page span, not per value."""
+        key = (number, span_start)
+        if key not in self._shifts:
+            lead = self._squashed_text(span_start, span_start + 40)
+            self._shifts[key] = max(words.text.find(lead), 0) if lead else 0
+        return self._shifts[key]
+
     def _parts(self, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
         """(page, start, end, page text start) of the pieces of ``text[start:end]`` on each page."""
-        for span in self.doc.spans:
+        spans = self.doc.spans
+        # spans in text order: those ending at or before ``start`` hold none of it, nor do those after ``end``
+        first = bisect.bisect_right(self.span_ends, start) if self.spans_ordered else 0
+        for span in spans[first:] if first else spans:
+            if self.spans_ordered and span.start >= end:
+                return
             a, b = max(start, span.start), min(end, span.end)
             if a < b:
                 yield span.page, a, b, span.start

@@ -37,6 +37,7 @@ from .ingest import (
     run_extract,
     run_segment,
     run_tag,
+    start_forkserver,
 )
 from .types import ExtractedDocument, Failure, Protocol
 
@@ -425,6 +426,8 @@ def _ingest_run(ctx: Context, inputs: list[Path | str], s: _IngestSettings) -> i
     import dataclasses
 
     files = find_inputs(inputs)
+    if files and not s.dask:
+        start_forkserver()  # its imports run while this process opens the database, locks and plans
     engine = _engine(s.db_url)
     logs = ctx.store.root / "logs"
     runs.check_writable(logs)  # before the run row: a run that cannot log must not be left 'running'

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import gc
 import hashlib
 import io
 import itertools
@@ -122,7 +123,30 @@ def extract_data(
         return _from_text(data, shown, sha)
     _check_pdf_bytes(data, shown)
     _check_streams(data, shown, options)
-    return _from_pdf(data, shown, sha, options)
+    with _collector_paused():
+        return _from_pdf(data, shown, sha, options)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Generator[None, None, None]:
+    """Pause Python's cyclic garbage collector while a document is read, and let it run after.
+
+    Reading a page makes some 300 ``Word``s and 40 ``Line``s that live as long as the
+    document: each of them counts towards the next collection, so the collector
+    ran every few hundred words, and every tenth or hundredth time went through every
+    object of the process (in a worker, the tagger's model and the documents before):
+    5-8 % of extract's time for nothing, since a read makes no garbage cycles (what it
+    drops is freed by reference counting). Paused, it runs once when the read is done
+    (the counts have grown meanwhile). Nothing the read gives depends on it.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def file_sha256(path: str | Path) -> str:
@@ -396,13 +420,25 @@ def _sharer() -> Callable[[Any], Any]:
     protocol 1.5 million words, most of whose texts ("och", "§") and coordinates
     (the line's top and bottom) repeat. Sharing them halves what the words take.
     Zero is left alone: 0.0 and -0.0 are equal as keys but not written alike.
+
+    The function is the pool's own ``__getitem__`` (``_Pool``): a value seen before is
+    answered in C, without a Python call per word; only a new value reaches ``__missing__``.
     """
-    pool: dict[Any, Any] = {}
+    return _Pool().__getitem__
 
-    def share(value: Any) -> Any:
-        return pool.setdefault(value, value) if value else value
 
-    return share
+class _Pool(dict[Any, Any]):
+    """``_sharer``'s pool: ``pool[value]`` is the first object equal to ``value``.
+
+    The same as ``pool.setdefault(value, value) if value else value`` for the values shared
+    (str and float): a falsy one ("", 0.0, -0.0) is never stored and no stored truthy str or
+    float equals it, so it always misses and comes back as it is.
+    """
+
+    def __missing__(self, value: Any) -> Any:
+        if value:
+            self[value] = value
+        return value
 
 
 def _lines_of(raw: list[dict[str, Any]], share: Callable[[Any], Any] = lambda v: v
@@ -495,10 +531,20 @@ def _word(chars: list[dict[str, Any]], share: Callable[[Any], Any]) -> Word:
                 share(round(chars[-1]["x1"], 2)), share(round(max([c["bottom"] for c in chars]), 2)))
 
 
+NUMBER_RUN_RE = re.compile(r"[\d.,:;/()\-–]*\d[\d.,:;/()\-–]*")
+SPACES_RE = re.compile(r"\s+")
+NUMBERS_RE = re.compile(r"#(\s*#)+")
+
+
+@functools.lru_cache(maxsize=4096)
 def _line_key(text: str) -> str:
-    """Normalise a line for repetition counting: case, digits and spacing do not matter."""
-    key = re.sub(r"[\d.,:;/()\-–]*\d[\d.,:;/()\-–]*", "#", text.lower().replace("§", " "))
-    return re.sub(r"#(\s*#)+", "#", re.sub(r"\s+", " ", key)).strip()
+    """Normalise a line for repetition counting: case, digits and spacing do not matter.
+
+    Remembered (a pure function of the text): the furniture search asks for the key of
+    most lines twice, as a line (``_shape_key``) and as a cell (``_furniture_key``).
+    """
+    key = NUMBER_RUN_RE.sub("#", text.lower().replace("§", " "))
+    return NUMBERS_RE.sub("#", SPACES_RE.sub(" ", key)).strip()
 
 
 def _digit_groups(texts: list[str]) -> int:
@@ -646,17 +692,17 @@ def _remove_repeated_blocks(pages: list[Page], page_lines: list[list[Line]]) -> 
     ``Kommunstyrelsen``) goes with them."""
     seq = [(i, j, " ".join(ln.text.split())) for i, lines in enumerate(page_lines) for j, ln in enumerate(lines)]
     marked: set[tuple[int, int]] = set()
+    texts = [t for _, _, t in seq]
     for n in (4, 3, 2):
-        counts = Counter(tuple(t for _, _, t in seq[k : k + n]) for k in range(len(seq) - n + 1))
-        for k in range(len(seq) - n + 1):
-            block = tuple(t for _, _, t in seq[k : k + n])
-            if counts[block] < REPEATED_BLOCK_MIN or any((i, j) in marked for i, j, _ in seq[k : k + n]):
-                continue
-            if not any(BLOCK_FURNITURE_RE.search(t) for t in block) or any(
-                    len(t.split()) > 8 or _protected(t) or not (BLOCK_FURNITURE_RE.search(t) or HEADER_TITLE_RE.search(t))
-                    for t in block):
-                continue  # every line names the protocol, a date, a page, the body or the organisation
-            marked.update((i, j) for i, j, _ in seq[k : k + n])
+        # blocks[k] is the n lines from seq[k] on: tuple(texts[k : k + n]), built by zip
+        blocks = list(zip(*(texts[s:] for s in range(n)), strict=False))
+        # whether a block recurs and is furniture depends on its lines only: asked once per
+        # distinct block; whether its lines are already taken, at each place it stands
+        furniture = {block for block, count in Counter(blocks).items()
+                     if count >= REPEATED_BLOCK_MIN and _furniture_block(block)}
+        for k, block in enumerate(blocks):
+            if block in furniture and not any((i, j) in marked for i, j, _ in seq[k : k + n]):
+                marked.update((i, j) for i, j, _ in seq[k : k + n])
     if not marked:
         return
     where = [k for k, (i, j, _) in enumerate(seq) if (i, j) in marked]
@@ -684,6 +730,15 @@ def _remove_repeated_blocks(pages: list[Page], page_lines: list[list[Line]]) -> 
             cut = False
             kept.append(ln)
         page_lines[i] = kept
+
+
+def _furniture_block(block: tuple[str, ...]) -> bool:
+    """Whether every line of a repeated block names the protocol, a date, a page, the body or
+    the organisation, and at least one the protocol, a date or a page."""
+    if not any(BLOCK_FURNITURE_RE.search(t) for t in block):
+        return False
+    return not any(len(t.split()) > 8 or _protected(t) or not (BLOCK_FURNITURE_RE.search(t) or HEADER_TITLE_RE.search(t))
+                   for t in block)
 
 
 def _stands_alone(page_lines: list[list[Line]], seq: list[tuple[int, int, str]], k: int) -> bool:
@@ -720,22 +775,26 @@ def _looks_like_furniture(text: str) -> bool:
     return bool(FURNITURE_RE.match(text))
 
 
+PAGE_NUMBER_KEY_RE = re.compile(r"^(?:sida )?#(?: av #| \(#\))?$")
+
+
 def _furniture_key(text: str) -> str:
     """What identifies a removed header/footer cell wherever the text layer puts it: the text
     itself, or with its digits generalised when it is a page number ("Sida 3 av 17")."""
     text = " ".join(text.split())
     key = _line_key(text)
-    if re.match(r"^(?:sida )?#(?: av #| \(#\))?$", key) and key != "#":
+    if PAGE_NUMBER_KEY_RE.match(key) and key != "#":
         return key
     return text  # case kept: "SOCIALNÄMNDEN" in the header is not "Socialnämnden" in a list
 
 
+ASCII_NUMBER_RE = re.compile(r"[0-9]+")
 KEY_PREFIX = "\x00key:"  # a removed line known by its digit-free shape (_line_key), not its text
 
 
 def _shape_key(text: str) -> str:
     """A line known by its letters and how many numbers it has, not by the numbers themselves."""
-    return f"{KEY_PREFIX}{len(re.findall(r'[0-9]+', text))}:{_line_key(text)}"
+    return f"{KEY_PREFIX}{len(ASCII_NUMBER_RE.findall(text))}:{_line_key(text)}"
 
 
 def _protected(text: str) -> bool:
@@ -760,7 +819,11 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
     in the middle of the page: text that was removed as furniture on at least ``need`` pages."""
     kept: list[Line] = []
     cut = False  # furniture was removed since the last kept line
+    untouched = _furniture_probe(frozenset(strong))
     for ln in lines:
+        if not cut and untouched(ln.text):
+            kept.append(ln)  # what the code below does with a line none of whose keys is in ``strong``
+            continue
         if cut:
             ln = _after_removed(kept, ln)
         cells = ln.text.split("\t")
@@ -773,7 +836,7 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
             # the header word printed just after the text on one baseline, without a column gap
             # ("Mark- och exploateringsavdelningen Sammanträdesdatum"); words only, never a date
             last = cells[-1].rsplit(" ", 1)
-            if len(last) == 2 and len(last[1]) >= 8 and re.search(r"[^\W\d]", last[1]) and last[1] in strong:
+            if len(last) == 2 and len(last[1]) >= 8 and last[1] in strong and re.search(r"[^\W\d]", last[1]):
                 page.header.append(last[1])
                 ln = Line("\t".join(cells[:-1] + [last[0]]), ln.top, ln.bottom, ln.x0, ln.bold)
             kept.append(ln)
@@ -784,6 +847,44 @@ def _without_furniture(page: Page, lines: list[Line], strong: set[str]) -> list[
         if any(c.strip() for c in rest):
             kept.append(Line("\t".join(rest), ln.top, ln.bottom, ln.x0, ln.bold))
     return kept
+
+
+@functools.lru_cache(maxsize=64)
+def _furniture_probe(strong: frozenset[str]) -> Callable[[str], bool]:
+    """A quick test that ``_without_furniture`` leaves a line alone: True only when no key it asks of
+    the line (``_shape_key`` of the line, ``_furniture_key`` of each cell, the last word) is in ``strong``.
+
+    Working out those keys for every line of the body was most of the search's time. Each key
+    in ``strong`` leaves a trace in the text of a line that has it: its first word (a cell's own
+    text, normalised, or the last word); and, for a key that is a ``_line_key`` (the part of a
+    shape key after its count, a page-number key), the first of its words without ``#`` in the
+    lower-cased text (such a word is a whole word of it, untouched by the key's normalising), or,
+    when all its words have a ``#``, a digit or a ``#``. A line holding none of these traces has
+    none of the keys (``tests/test_extract_fastpaths.py``).
+    """
+    if not strong:
+        return lambda text: True
+    traces: set[str] = set()
+    lowered: set[str] = set()
+    numbers = False
+    for key in strong:
+        words = key.split()
+        if not words:
+            return lambda text: False  # no trace to look for: every line is asked in full
+        traces.add(words[0])
+        line_key = (key[len(KEY_PREFIX):].partition(":")[2] if key.startswith(KEY_PREFIX)
+                    else key if PAGE_NUMBER_KEY_RE.match(key) else None)
+        if line_key is not None:
+            plain = [w for w in line_key.split(" ") if w and "#" not in w]
+            if plain:
+                lowered.add(plain[0])
+            else:
+                numbers = True
+    found = re.compile("|".join([re.escape(t) for t in sorted(traces)] + ([r"[\d#]"] if numbers else []))).search
+    if not lowered:
+        return lambda text: found(text) is None
+    found_lower = re.compile("|".join(re.escape(t) for t in sorted(lowered))).search
+    return lambda text: found(text) is None and found_lower(text.lower()) is None
 
 
 def _fuzzy_key(text: str) -> str:
@@ -852,7 +953,7 @@ def _join_pages(pages: list[Page], page_lines: list[list[Line]]) -> tuple[str, l
         page_start: int | None = None
         for ln in lines:
             text = ln.text
-            squashed = re.sub(r"\s+", "", text)
+            squashed = "".join(text.split())  # re's \s and str.split's white space are the same characters
             if SEPARATOR_RE.match(text):
                 pending_break = prev is not None  # a rule line (______) only separates paragraphs
                 continue
@@ -903,13 +1004,18 @@ def _page_break_separator(before: str, after: str) -> str:
     return "\n"
 
 
+HYPHEN_END_RE = re.compile(r"(\w)-$")
+
+
 def _dehyphenate(before: str, after: str) -> str | None:
     """Whether a line ending in a hyphen continues its word on the next line.
 
     "join" drops the hyphen ("lag-" + "ligt"), "keep" keeps it without a space
     ("EU-" + "projekt", "Mona-" + "Lisa"); None leaves the line break ("hälso- och").
     """
-    m = re.search(r"(\w)-$", before)
+    if not before.endswith(("-", "-\n")):  # what ``(\w)-$`` needs; most lines end otherwise
+        return None
+    m = HYPHEN_END_RE.search(before)
     if not m or not after:
         return None
     nxt = after.split()[0]

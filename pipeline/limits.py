@@ -9,8 +9,10 @@ stream of the file first: it finds each ``<< dict >> stream`` in the bytes,
 reads the filter chain from the dictionary (names with ``#xx`` escapes, the
 abbreviations PDFium also accepts, an indirect ``/Filter``), and decodes the
 stream in bounded chunks, counting the output and stopping as soon as a limit
-is passed. Memory stays at a few chunks whatever the stream holds; the time is
-one extra inflate of the file, which for a protocol is a few milliseconds.
+is passed. Memory stays at a few chunks whatever the stream holds. Most files
+need no inflate at all: what each filter can give at most per stored byte
+(``size_bound``) already keeps them within the limits; the others cost at most
+one extra inflate of the file, for a protocol a few milliseconds.
 
 Every stream, whatever its kind, counts against ``max_stream_mb``; all streams
 except images (contents, forms, fonts, object streams) count together against
@@ -30,6 +32,9 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
+
+import numpy as np
 
 MIB = 1 << 20
 CHUNK = 1 << 20  # bytes decoded at a time: the memory a stream costs here, whatever it inflates to
@@ -57,7 +62,70 @@ class StreamTooLarge:
 
 
 def check_streams(data: bytes, max_stream_mb: int, max_content_mb: int) -> StreamTooLarge | None:
-    """The first limit the file's streams pass when inflated, or None when every stream fits."""
+    """The first limit the file's streams pass when inflated, or None when every stream fits.
+
+    Most files are settled without inflating anything (``_bounded_within``); the others are
+    measured stream by stream (``_measured``).
+    """
+    stream_limit, content_limit = max_stream_mb * MIB, max_content_mb * MIB
+    if _bounded_within(data, stream_limit, content_limit):
+        return None
+    return _measured(data, max_stream_mb, max_content_mb)
+
+
+# What each decoder here gives at most per stored byte (``size_bound``): a deflate symbol takes at least
+# one bit and a match at most 258 bytes with a distance code of at least one bit, so 258 bytes per
+# two bits; a run-length pair gives at most 128 bytes; ``z`` is four zero bytes in ASCII85; two hex
+# digits are one byte. LZW has no such bound here (its table keeps growing): a stream with it is measured.
+MAX_RATIO = {"FlateDecode": 1032, "RunLengthDecode": 64, "ASCII85Decode": 4, "ASCIIHexDecode": 1}
+BOUND_SLACK = 1024  # bytes added after each filter: the bound need not be tight, only never too low
+
+
+def size_bound(stored: int, filters: list[str]) -> int | None:
+    """An upper bound of ``decoded_size`` for ``stored`` bytes decoded by ``filters``; None for none known.
+
+    Decoding stops at the first filter not handled here (``decoded_size``), so the bound does too.
+    """
+    bound = stored
+    for name in filters:
+        if name not in DECODERS:
+            break
+        ratio = MAX_RATIO.get(name)
+        if ratio is None:
+            return None
+        bound = bound * ratio + BOUND_SLACK
+    return bound
+
+
+def _bounded_within(data: bytes, stream_limit: int, content_limit: int) -> bool:
+    """Whether the streams' ``size_bound`` already keeps every limit (then ``_measured`` finds nothing).
+
+    ``decoded_size`` never gives more than the bound, so a stream within its bound is within the
+    limit, and the contents add up to at most the sum of their bounds. A protocol's streams
+    inflate to at most a few hundred times their stored size: for it this is the answer,
+    without the extra inflate of the whole file.
+    """
+    content = 0
+    contents: list[tuple[int, int, int, list[str]]] = []  # bound, start and end of each non-image stream, filters
+    for _objnum, head, start, end in _stream_spans(data):
+        filters = _filters(data, head)
+        bound = size_bound(end - start, filters)
+        if bound is None or bound > stream_limit:
+            return False
+        if not IMAGE_RE.search(head):
+            content += bound
+            contents.append((bound, start, end, filters))
+    # too much content by the bounds: the largest are measured (``decoded_size`` up to its bound is
+    # its exact size) until the sum fits; a file whose content does not fit is measured in order
+    for bound, start, end, filters in sorted(contents, key=itemgetter(0), reverse=True):
+        if content <= content_limit:
+            break
+        content -= bound - decoded_size(data[start:end], filters, bound)
+    return content <= content_limit
+
+
+def _measured(data: bytes, max_stream_mb: int, max_content_mb: int) -> StreamTooLarge | None:
+    """``check_streams`` by inflating each stream (up to the limit it may still take)."""
     stream_limit, content_limit = max_stream_mb * MIB, max_content_mb * MIB
     content = 0
     for objnum, head, raw in _streams(data):
@@ -81,6 +149,12 @@ def _streams(data: bytes) -> Iterator[tuple[int | None, bytes, bytes]]:
     data: a parser finds objects by the cross-reference table, not by reading the
     file in order, so skipping "nested" streams would let a crafted file hide one.
     """
+    for objnum, head, start, end in _stream_spans(data):
+        yield objnum, head, data[start:end]
+
+
+def _stream_spans(data: bytes) -> Iterator[tuple[int | None, bytes, int, int]]:
+    """``_streams`` with where each stream's stored bytes start and end instead of the bytes."""
     for m in STREAM_RE.finditer(data):
         start = _dict_start(data, m.start())
         if start is None:
@@ -88,7 +162,7 @@ def _streams(data: bytes) -> Iterator[tuple[int | None, bytes, bytes]]:
         head = NAME_ESCAPE_RE.sub(lambda e: bytes([int(e.group(1), 16)]), data[start : m.start() + 2])
         header = OBJ_HEADER_RE.search(data[max(0, start - 40) : start])
         objnum = int(header.group(1)) if header else None
-        yield objnum, head, data[m.end() : _stream_end(data, head, m.end())]
+        yield objnum, head, m.end(), _stream_end(data, head, m.end())
 
 
 def _dict_start(data: bytes, close: int) -> int | None:
@@ -97,16 +171,19 @@ def _dict_start(data: bytes, close: int) -> int | None:
     pos = close
     floor = max(0, close - DICT_WINDOW)
     while pos >= floor:
-        two = data[pos : pos + 2]
-        if two == b">>":
+        # the nearest ">>" or "<<" starting at ``pos`` or before (a byte at a time, found in C);
+        # after one, the search goes on two bytes before it, so ">>>" counts once
+        opens, closes = data.rfind(b"<<", floor, pos + 2), data.rfind(b">>", floor, pos + 2)
+        if closes > opens:
             depth += 1
-            pos -= 1
-        elif two == b"<<":
+            pos = closes - 2
+        elif opens >= 0:
             depth -= 1
             if depth == 0:
-                return pos
-            pos -= 1
-        pos -= 1
+                return opens
+            pos = opens - 2
+        else:
+            return None
     return None
 
 
@@ -279,12 +356,35 @@ def _ascii85(chunks: Iterable[bytes]) -> Iterator[bytes]:
         end = chunk.find(b"~")
         text = carry + re.sub(rb"\s", b"", chunk if end < 0 else chunk[:end]).replace(b"z", b"!!!!!")
         whole = len(text) - len(text) % 5
-        yield base64.a85decode(text[:whole])
+        yield _a85_groups(text[:whole])
         carry = text[whole:]
         if end >= 0:
             break
     if len(carry) > 1:
         yield base64.a85decode(carry)
+
+
+A85_MAX = 0xFFFFFFFF  # a group of five digits is four bytes: more is an overflow
+
+
+def _a85_groups(text: bytes) -> bytes:
+    """``base64.a85decode(text)`` for whole groups of five digits without ``z`` and white space,
+    as ``_ascii85`` passes them, on arrays: the same bytes, and a ``ValueError`` for the same texts.
+
+    ``a85decode`` reads a character at a time in Python (a reportlab PDF is all ASCII85, so that
+    was most of ``check_streams``' time). For such a text it fails on a byte outside ``!``..``u``
+    and on a group worth more than four bytes, else gives each group's value as four big-endian bytes.
+    """
+    codes = np.frombuffer(text, dtype=np.uint8)
+    if codes.size and (codes.min() < 33 or codes.max() > 117):
+        raise ValueError("Non-Ascii85 digit found")
+    digits = codes.reshape(-1, 5) - 33  # 0..84, still one byte each
+    value = digits[:, 0].astype(np.uint64)
+    for k in range(1, 5):
+        value = value * 85 + digits[:, k]  # at most 85**5 - 1: no uint64 overflow
+    if value.size and value.max() > A85_MAX:
+        raise ValueError("Ascii85 overflow")
+    return value.astype(">u4").tobytes()
 
 
 DECODERS: dict[str, Callable[[Iterable[bytes]], Iterator[bytes]]] = {

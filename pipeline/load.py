@@ -10,6 +10,7 @@ same path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.dml import ReturningInsert
 
 from . import db, persons
 from .curation import Curation
@@ -92,11 +94,11 @@ def save(
                 outcome, document_id = _save(conn, doc, force)
                 _record_path(conn, document_id, doc.path, doc.size, mtime, run_id, isinstance(doc, Failure))
                 persons.refresh_pending(conn)  # persons of rows a replaced or moved document took away
+                st = _statements()
                 if curation is not None and outcome in ("inserted", "replaced"):
-                    org = db.meetings.c.organisation
-                    curate(conn, curation, conn.execute(sa.select(org).where(db.meetings.c.document_id == document_id)).scalars().all())
+                    curate(conn, curation, conn.execute(st.organisations, {"document_id": document_id}).scalars().all())
                 if outcome != "unchanged" and run_id is not None:
-                    conn.execute(sa.update(db.documents).where(db.documents.c.id == document_id).values(run_id=run_id))
+                    conn.execute(st.set_run, {"b_id": document_id, "b_run": run_id})
                 return outcome
         except sa.exc.IntegrityError:
             # another process imported the same content between our check and our insert;
@@ -111,13 +113,13 @@ def save(
 def _record_path(conn: Connection, document_id: int, path: str, size: int | None, mtime: float | None,
                  run_id: int | None, failure: bool) -> None:
     """Point ``path`` at the document; the document it held before is told it lost that path."""
-    p = db.document_paths.c
-    before = conn.execute(sa.select(p.document_id).where(p.path == path)).scalar()
+    st = _statements()
+    before = conn.execute(st.path_document, {"path": path}).scalar()
     values = {"document_id": document_id, "size": size, "file_mtime": mtime, "seen_at": db.now(), "run_id": run_id}
     if before is None:
-        conn.execute(sa.insert(db.document_paths).values(path=path, **values))
+        conn.execute(st.insert_path, {"path": path, **values})
         return
-    conn.execute(sa.update(db.document_paths).where(p.path == path).values(**values))
+    conn.execute(st.update_path, {"b_path": path, **values})
     if before != document_id:
         _path_left(conn, before, path, failure)
 
@@ -138,7 +140,8 @@ def _path_left(conn: Connection, document_id: int, path: str, failure: bool) -> 
 
 def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outcome, int]:
     d, p = db.documents.c, db.document_paths.c
-    same = conn.execute(sa.select(d.id, d.path, d.status).where(d.sha256 == doc.sha256)).first()
+    st = _statements()
+    same = conn.execute(st.same_content, {"sha256": doc.sha256}).first()
     if same is not None and same.status == "ok" and not force:
         if same.path != doc.path:
             log.info("%s: same content already imported as %s", doc.path, same.path)
@@ -149,7 +152,7 @@ def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outco
             return "failed", same.id
         return "failed", _insert_failure(conn, doc)
     # the document this path held before, unless other paths still hold that content
-    before = conn.execute(sa.select(p.document_id).where(p.path == doc.path)).scalar()
+    before = conn.execute(st.path_document, {"path": doc.path}).scalar()
     stale = {same.id} if same is not None else set()
     if before is not None:
         others = conn.execute(
@@ -157,8 +160,7 @@ def _save(conn: Connection, doc: Protocol | Failure, force: bool) -> tuple[Outco
         ).scalar_one()
         if not others:
             stale.add(before)
-    stale |= set(conn.execute(sa.select(d.id).where(d.path == doc.path, d.id.not_in(
-        sa.select(p.document_id).where(p.path != doc.path)))).scalars())
+    stale |= set(conn.execute(st.stale_documents, {"path": doc.path}).scalars())
     _delete(conn, sorted(stale))
     return ("replaced" if stale else "inserted"), _insert_protocol(conn, doc)
 
@@ -234,14 +236,11 @@ def _box(doc: Protocol, key: str, page: bool = True) -> dict[str, Any]:
 
 
 def _insert_protocol(conn: Connection, doc: Protocol) -> int:
-    document_id = conn.execute(
-        sa.insert(db.documents)
-        .values(
-            path=doc.path, sha256=doc.sha256, size=doc.size, page_count=doc.page_count, status="ok",
-            doc_type=doc.doc_type, extractor=doc.extractor, model=doc.model, ingested_at=db.now(),
-        )
-        .returning(db.documents.c.id)
-    ).scalar_one()
+    st = _statements()
+    document_id = conn.execute(st.insert_document, {
+        "path": doc.path, "sha256": doc.sha256, "size": doc.size, "page_count": doc.page_count, "status": "ok",
+        "doc_type": doc.doc_type, "extractor": doc.extractor, "model": doc.model, "ingested_at": db.now(),
+    }).scalar_one()
     if doc.pages:
         conn.execute(
             sa.insert(db.pages),
@@ -249,15 +248,11 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
               "has_text": p.has_text, "ocr": p.ocr, "text_quality": p.quality} for p in doc.pages],
         )
     m = doc.meeting
-    meeting_id = conn.execute(
-        sa.insert(db.meetings)
-        .values(
-            document_id=document_id, organisation=m.organisation, body=m.body,
-            meeting_date=_date(m.meeting_date), place=m.place, first_item=m.first_item, last_item=m.last_item,
-            justering_date=_date(m.justering_date), anslag_up=_date(m.anslag_up), anslag_down=_date(m.anslag_down),
-        )
-        .returning(db.meetings.c.id)
-    ).scalar_one()
+    meeting_id = conn.execute(st.insert_meeting, {
+        "document_id": document_id, "organisation": m.organisation, "body": m.body,
+        "meeting_date": _date(m.meeting_date), "place": m.place, "first_item": m.first_item, "last_item": m.last_item,
+        "justering_date": _date(m.justering_date), "anslag_up": _date(m.anslag_up), "anslag_down": _date(m.anslag_down),
+    }).scalar_one()
     if m.attendees:
         conn.execute(
             sa.insert(db.attendees),
@@ -271,7 +266,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
                                                     for k, e in enumerate(m.entities)])
     # items, then sections, each table in one statement (a statement per row was most of the writer's
     # own time on long protocols, docs/performance.md); the ids come back in the rows' order
-    row_of_item = _inserted_ids(conn, db.items, [
+    row_of_item = db.insert_ids(conn, db.items, [
         {"meeting_id": meeting_id, "number": item.number, "title": item.title, "case_number": item.case_number,
          "page_start": item.page_start, "page_end": item.page_end, **_box(doc, f"item/{i}")}
         for i, item in enumerate(doc.items)
@@ -286,7 +281,7 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
         conn.execute(sa.insert(db.recipients), recipient_rows)
     placed = [(i, j, item, section, item_id) for i, (item, item_id) in enumerate(zip(doc.items, row_of_item, strict=True))
               for j, section in enumerate(item.sections)]
-    row_of_section = _inserted_ids(conn, db.sections, [
+    row_of_section = db.insert_ids(conn, db.sections, [
         {"item_id": item_id, "position": section.position, "kind": section.kind, "heading": section.heading,
          "text": section.text, "page_start": section.page_start, "page_end": section.page_end,
          **_box(doc, f"section/{i}/{j}")}
@@ -306,14 +301,6 @@ def _insert_protocol(conn: Connection, doc: Protocol) -> int:
     _insert_anatomy(conn, doc, int(document_id), item_ids)
     persons.link_meeting(conn, int(meeting_id))  # every person-bearing row gets its person_id
     return int(document_id)
-
-
-def _inserted_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` into ``table`` in one statement (SQLAlchemy's "insertmanyvalues"); their ids, in the rows' order."""
-    if not rows:
-        return []
-    result = conn.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [int(row[0]) for row in result]
 
 
 def _insert_anatomy(conn: Connection, doc: Protocol, document_id: int, item_ids: dict[int, int]) -> None:
@@ -420,12 +407,48 @@ def _update_outcomes(
         if o.item_number in item_ids
     ]
     if rows:
-        conn.execute(
-            sa.update(db.items).where(db.items.c.id == sa.bindparam("b_id")).values(
-                outcome=sa.bindparam("b_outcome"), outcome_basis=sa.bindparam("b_basis"),
-                outcome_section_id=sa.bindparam("b_section"), outcome_start=sa.bindparam("b_start"),
-                outcome_end=sa.bindparam("b_end"), outcome_confidence=sa.bindparam("b_confidence"),
-                vote_method=sa.bindparam("b_method"),
-            ),
-            rows,
-        )
+        conn.execute(_statements().outcomes, rows)
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The statements ``save`` runs for every document, built once (``_statements``) and run with parameters.
+
+    SQLAlchemy builds a statement and its cache key anew each time one is written out in a call
+    (an insert with its values: five times the cost of running it); the rows are the same.
+    """
+
+    same_content: sa.Select[Any]  # id, path, status of the document of :sha256
+    path_document: sa.Select[Any]  # the document :path holds
+    stale_documents: sa.Select[Any]  # documents recorded as :path that no other path holds
+    insert_document: ReturningInsert[Any]
+    insert_meeting: ReturningInsert[Any]
+    insert_path: sa.Insert
+    update_path: sa.Update  # the row of path :b_path, the columns from the parameters
+    outcomes: sa.Update  # an item's outcome columns, of item :b_id
+    organisations: sa.Select[Any]  # the organisations of the meetings of :document_id
+    set_run: sa.Update  # documents.run_id :b_run of :b_id
+
+
+@functools.cache
+def _statements() -> Statements:
+    """The ``Statements``: a pure function of the schema, so one set serves every connection."""
+    d, p, i = db.documents.c, db.document_paths.c, db.items.c
+    path = sa.bindparam("path", type_=sa.Text)
+    return Statements(
+        same_content=sa.select(d.id, d.path, d.status).where(d.sha256 == sa.bindparam("sha256")),
+        path_document=sa.select(p.document_id).where(p.path == path),
+        stale_documents=sa.select(d.id).where(d.path == path, d.id.not_in(sa.select(p.document_id).where(p.path != path))),
+        insert_document=sa.insert(db.documents).returning(d.id),
+        insert_meeting=sa.insert(db.meetings).returning(db.meetings.c.id),
+        insert_path=sa.insert(db.document_paths),
+        update_path=sa.update(db.document_paths).where(p.path == sa.bindparam("b_path")),
+        outcomes=sa.update(db.items).where(i.id == sa.bindparam("b_id")).values(
+            outcome=sa.bindparam("b_outcome"), outcome_basis=sa.bindparam("b_basis"),
+            outcome_section_id=sa.bindparam("b_section"), outcome_start=sa.bindparam("b_start"),
+            outcome_end=sa.bindparam("b_end"), outcome_confidence=sa.bindparam("b_confidence"),
+            vote_method=sa.bindparam("b_method"),
+        ),
+        organisations=sa.select(db.meetings.c.organisation).where(db.meetings.c.document_id == sa.bindparam("document_id")),
+        set_run=sa.update(db.documents).where(d.id == sa.bindparam("b_id")).values(run_id=sa.bindparam("b_run")),
+    )

@@ -21,7 +21,10 @@ C loops (``map`` over a ctypes function writing into NumPy arrays; the codes of
 the whole page in one call), boxes, lines and word breaks are worked out on
 whole arrays, and Python runs per word and line, giving the ``Line`` and
 ``Word`` objects and the character count of ``extract._lines_of`` directly,
-2x faster than the char path. Pages it declines (rotated or skewed text, a glyph
+2x faster than the char path. Per character PDFium is called without ctypes
+argument types and without releasing the GIL (``_bare``), and the word boxes
+are rounded on arrays (``round_cents``), each giving exactly what it replaced.
+Pages it declines (rotated or skewed text, a glyph
 whose text starts with a space) take the char path: one pass over the characters
 (``_fast_chars``) makes pdfplumber's char dicts, what depends only on the text
 object (font, size, matrix, descent) worked out once per object; a page with a
@@ -39,6 +42,8 @@ import ctypes
 import functools
 import itertools
 import logging
+import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -47,7 +52,15 @@ from typing import Any
 
 import numpy as np
 
-from .extract import CID_BULLET_RE, PUA_BULLETS, Line, _lines_of, _mark_columns, distinct_chars
+from .extract import (
+    CID_BULLET_RE,
+    COLUMN_GAP,
+    PUA_BULLETS,
+    Line,
+    _lines_of,
+    _mark_columns,
+    distinct_chars,
+)
 from .types import Word
 
 log = logging.getLogger(__name__)
@@ -221,12 +234,13 @@ def _fast_chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dic
     import pypdfium2.raw as c
 
     api = _api()
-    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    tp = _address(ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0)  # ``_bare`` calls
     count = c.FPDFText_CountChars(textpage)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect = c.FS_RECTF()
-    get_unicode, is_generated, map_error = api.unicode, api.generated, api.map_error
-    get_origin, get_loose, get_obj = api.origin, api.loose, api.text_object
+    at_x, at_y, at_rect = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(rect)
+    get_unicode, is_generated, map_error = api.bare_unicode, api.bare_generated, api.bare_map_error
+    get_origin, get_loose, get_obj = api.bare_origin, api.bare_loose, api.bare_object
     ca, cb, cc, cd, ce, cf = ctm
     objects: dict[int, tuple[Any, ...]] = {}
     chars: list[dict[str, Any]] = []
@@ -254,13 +268,13 @@ def _fast_chars(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dic
             text = f"(cid:{code})"
         else:
             text = chr(code) if code < 0x110000 else "\ufffd"
-        get_origin(tp, i, ox, oy)
+        get_origin(tp, i, at_x, at_y)
         x_o, y_o = ox.value, oy.value
         if key == last_key and not after_generated and x_o == last_x and y_o == last_y:
             chars[-1]["text"] += text  # one glyph, several characters (see ``_chars``)
             continue
         name, bold, fs, ua, font_key, a, b, cm, d, c_lo, c_hi, d_lo, d_hi, upright, plain = info
-        if not ua or not get_loose(tp, i, rect):
+        if not ua or not get_loose(tp, i, at_rect):
             raise _Rotated
         adv = (rect.right - x_o) / ua
         if text == " " and adv and fs > 0:
@@ -390,6 +404,8 @@ def _api() -> SimpleNamespace:
 
     Through pypdfium2's own prototypes each call converts a wrapper object and
     returns a pointer object; on pages of 3,000 characters that is most of the time.
+    The ``bare_`` ones, which both paths use per character, skip the argument
+    types too (``_bare``).
     """
     import pypdfium2.raw as c
 
@@ -406,13 +422,72 @@ def _api() -> SimpleNamespace:
         loose=proto("FPDFText_GetLooseCharBox", num, ptr, num, ctypes.POINTER(c.FS_RECTF)),
         # for ``map`` over a page: the results go to addresses in an array, a NULL object is 0
         text=proto("FPDFText_GetText", num, ptr, num, num, ptr),
-        object_id=proto("FPDFText_GetTextObject", ctypes.c_size_t, ptr, num),
-        origin_at=proto("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr),
-        loose_at=proto("FPDFText_GetLooseCharBox", num, ptr, num, ptr),
         font_of=proto("FPDFTextObj_GetFont", ctypes.c_size_t, ptr),
         font_size=proto("FPDFTextObj_GetFontSize", num, ptr, ptr),
         matrix=proto("FPDFText_GetMatrix", num, ptr, num, ptr),
+        # the per-character calls of both paths, about half the cost of the typed ones (see ``_bare``)
+        bare_unicode=_bare(c.FPDFText_GetUnicode, ctypes.c_uint),
+        bare_generated=_bare(c.FPDFText_IsGenerated, num),
+        bare_object=_bare(c.FPDFText_GetTextObject, ctypes.c_size_t),
+        bare_map_error=_bare(c.FPDFText_HasUnicodeMapError, num),
+        bare_origin=_bare(c.FPDFText_GetCharOrigin, num),
+        bare_loose=_bare(c.FPDFText_GetLooseCharBox, num),
     )
+
+
+def _bare(function: Any, restype: Any) -> Any:
+    """A PDFium function for calls with ready-made arguments: without argument types, keeping the GIL.
+
+    ctypes then converts no argument through a type's ``from_param`` (which
+    makes an object per argument and call) and does not release and retake the
+    GIL around a call of well under a microsecond: 120-170 ns a call instead of
+    300-500. The caller passes exactly what the C function takes: a character
+    index as a Python int (a C ``int``), and every pointer (the text page, where
+    the results go) as a ready ``byref`` object (``_address``, ``_slots``); a
+    Python int for a pointer would be cut to a C ``int``. PDFium's text calls
+    touch no Python object, so holding the GIL is safe.
+    """
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value or 0)
+
+
+def _address(address: int) -> Any:
+    """``address`` as a pointer argument of ``_bare`` calls: a ``byref`` to a ``c_char`` there.
+
+    ctypes passes the value of a ``byref`` object as it is, whereas a ``c_void_p``
+    argument is first converted into such an object, made anew on every call
+    (a quarter of a call's cost, per pointer). Nothing is read at ``address``.
+    """
+    return ctypes.byref(ctypes.c_char.from_address(address))
+
+
+class _Scratch(threading.local):
+    """Per thread, a buffer that per-character PDFium calls write into and pointers to its 16-byte slots."""
+
+    buffer: Any = None
+    starts: list[Any] = []  # pointer argument (``byref``) to the start of slot k
+    middles: list[Any] = []  # ... to byte 8 of slot k
+
+
+_SCRATCH = _Scratch()
+
+
+def _slots(n: int) -> tuple[Any, list[Any], list[Any]]:
+    """A buffer of at least ``n`` 16-byte slots (as 2n float64) and pointer arguments to each slot's
+    bytes 0 and 8 (``byref``, see ``_address``), grown when a page needs more; for ``_bare`` calls (an
+    origin's x and y, a loose box). The pointers keep the buffer alive.
+
+    The buffer is scratch space only: a caller copies what the calls wrote before the next use, so
+    no result outlives the page it was read for.
+    """
+    scratch = _SCRATCH
+    if scratch.buffer is None or len(scratch.starts) < n:
+        size = max(4096, 1 << (n - 1).bit_length())
+        buffer = np.zeros(2 * size, dtype=np.float64)
+        cells = (ctypes.c_char * (16 * size)).from_buffer(buffer.data)
+        scratch.starts = [ctypes.byref(cells, k) for k in range(0, 16 * size, 16)]
+        scratch.middles = [ctypes.byref(cells, k) for k in range(8, 16 * size, 16)]
+        scratch.buffer = buffer
+    return scratch.buffer, scratch.starts, scratch.middles
 
 
 def _pdfminer_chars(textpage: Any, found: list[list[Any]], ctm: tuple[float, ...], height: float,
@@ -638,7 +713,9 @@ def _image_share(page: Any) -> float:
 # ``extract._lines_of`` without a Python dict, loop or call per character.
 
 
-WHITE_SPACE = np.array([k for k in range(0x3001) if chr(k).isspace()], dtype=np.uint32)  # all of str.isspace's
+# a row's text has a character of ``PUA_BULLETS`` only if a glyph's text has one (ligatures become letters)
+PUA_RE = re.compile("[" + "".join(map(chr, PUA_BULLETS)) + "]")
+IS_WHITE_SPACE = np.array([chr(k).isspace() for k in range(0x3002)])  # by code: str.isspace's, none past 0x3000
 
 
 class _Declined(Exception):
@@ -703,23 +780,26 @@ def _shown(tp: int, count: int) -> tuple[Any, ...] | None:
     their codes, character indices, text objects, origins, mapping errors, and whether a space PDFium
     generated comes right before each; None when there are none."""
     api = _api()
-    rep = itertools.repeat(tp)
+    rep = itertools.repeat(_address(tp))  # ``_bare`` calls
     codes = _codes(tp, count)
     generated = np.zeros(count, dtype=bool)
     maybe = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A))
     if maybe.size:
-        generated[maybe] = np.fromiter(map(api.generated, rep, maybe.tolist()), dtype=np.int32, count=maybe.size) != 0
-    objs = np.fromiter(map(api.object_id, rep, range(count)), dtype=np.uint64, count=count)
-    kept = np.flatnonzero(~generated & (objs != 0))
+        generated[maybe] = np.fromiter(map(api.bare_generated, rep, maybe.tolist()), dtype=np.int32,
+                                       count=maybe.size) != 0
+    asked = np.flatnonzero(~generated)  # a generated character is dropped whatever its object
+    objs = np.zeros(count, dtype=np.uint64)
+    objs[asked] = np.fromiter(map(api.bare_object, rep, asked.tolist()), dtype=np.uint64, count=asked.size)
+    kept = asked[objs[asked] != 0]
     n = kept.size
     if not n:
         return None
     idx = kept.tolist()
-    xy = np.zeros(2 * n, dtype=np.float64)
-    base = xy.ctypes.data
-    collections.deque(map(api.origin_at, rep, idx, range(base, base + 16 * n, 16),
-                          range(base + 8, base + 16 * n + 8, 16)), maxlen=0)
-    unmapped = np.fromiter(map(api.map_error, rep, idx), dtype=np.int32, count=n) != 0
+    buffer, xs, ys = _slots(n)
+    buffer[:2 * n] = 0.0  # as before: an origin PDFium does not give is (0, 0)
+    collections.deque(map(api.bare_origin, rep, idx, xs, ys), maxlen=0)
+    xy = buffer[:2 * n].copy()
+    unmapped = np.fromiter(map(api.bare_map_error, rep, idx), dtype=np.int32, count=n) != 0
     spaces_before = np.cumsum(generated & (codes == 0x20))[kept]
     after = np.zeros(n, dtype=bool)
     after[1:] = spaces_before[1:] != spaces_before[:-1]
@@ -744,19 +824,16 @@ def _glyphs(textpage: Any, ctm: tuple[float, ...], height: float, fonts: dict[in
     first = np.flatnonzero(~merged)
     texts, blank = _texts(codes, unmapped, first)
     obj, index = objs[first], kept[first]
-    keys, where = np.unique(obj, return_inverse=True)
-    table = _object_table(textpage, keys, obj, index, fonts, ctm)
-    if not all(i[3] and i[13] and i[14] for i in table):  # an advance along x, upright, unrotated
-        raise _Declined
-    fs, ua, a, d_lo, d_hi, bold = (np.array([i[j] for i in table], dtype=np.float64)[where] for j in (2, 3, 5, 11, 12, 1))
+    keys, at, where = _distinct(obj)
+    font_keys, columns = _object_columns(textpage, keys, index[at], fonts, ctm)
+    fs, ua, a, d_lo, d_hi, bold = columns[:, where]
     m = first.size
-    rects = np.empty(4 * m, dtype=np.float32)
-    base = rects.ctypes.data
-    if not all(map(api.loose_at, itertools.repeat(tp), index.tolist(), range(base, base + 16 * m, 16))):
+    buffer, boxes, _ = _slots(m)
+    if not all(map(api.bare_loose, itertools.repeat(_address(tp)), index.tolist(), boxes)):
         raise _Declined
+    rects = buffer[:2 * m].view(np.float32).copy()  # left, top, right, bottom per glyph (``FS_RECTF``)
     x_o, y_o = xo[first], yo[first]
     adv = (rects[2::4].astype(np.float64) - x_o) / ua
-    font_keys = [i[4] for i in table]
     _learn_spaces(spaces, (codes[first] == 0x20) & ~unmapped[first], adv, fs, where, font_keys)
     ca, cb, cc, cd, ce, cf = ctm
     x = x_o * ca + y_o * cc + ce
@@ -789,7 +866,7 @@ def _texts(codes: Any, unmapped: Any, first: Any) -> tuple[list[str], Any]:
     letters = list(shown.astype("<u4").tobytes().decode("utf-32-le"))
     for k in np.flatnonzero(cid).tolist():
         letters[k] = f"(cid:{int(codes[k])})"
-    blank = np.isin(shown, WHITE_SPACE) & ~cid
+    blank = IS_WHITE_SPACE[np.minimum(shown, IS_WHITE_SPACE.size - 1)] & ~cid
     if first.size == len(letters):
         return letters, blank
     bounds = first.tolist() + [len(letters)]
@@ -803,36 +880,66 @@ def _texts(codes: Any, unmapped: Any, first: Any) -> tuple[list[str], Any]:
     return texts, blank
 
 
-def _object_table(textpage: Any, keys: Any, obj: Any, index: Any, fonts: dict[int, FontInfo],
-                  ctm: tuple[float, ...]) -> list[tuple[Any, ...]]:
-    """``_object_info`` of each distinct text object (``keys``, sorted), taken at its first character
-    (``index``: the character index of each entry of ``obj``), its PDFium calls made in C loops."""
+def _distinct(values: Any) -> tuple[Any, Any, Any]:
+    """``np.unique(values, return_index=True, return_inverse=True)`` found from the runs of equal values.
+
+    A page's characters come object by object, so there are some 50 runs for 2,500
+    characters: the distinct values and where each first occurs are those of the
+    runs' first values (the first run of a value starts before its other runs), and
+    each value's place among them is its run's, repeated over the run.
+    """
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    keys, at, run_where = np.unique(values[starts], return_index=True, return_inverse=True)
+    return keys, starts[at], np.repeat(run_where.reshape(-1), np.diff(np.append(starts, values.size)))
+
+
+def _object_columns(textpage: Any, keys: Any, firsts: Any, fonts: dict[int, FontInfo],
+                    ctm: tuple[float, ...]) -> tuple[list[int], Any]:
+    """What the array path needs of each distinct text object (``keys``, sorted), taken at its first
+    character (``firsts``: each one's character index): the font keys, and as rows of one array the
+    font size, advance factor, ``a``, the box's bottom and top offsets and boldness of each object.
+
+    They are ``_info_of``'s values (same float64 operations, on arrays, with the PDFium calls
+    made in C loops); raises ``_Declined`` unless every object has an advance along x and
+    upright, unrotated text (``_info_of``'s flags).
+    """
     import pypdfium2.raw as c
 
     api = _api()
     tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
-    _, at = np.unique(obj, return_index=True)
     objs, n = keys.tolist(), keys.size
     font_ids = list(map(api.font_of, objs))
     sizes, matrices = np.zeros(n, dtype=np.float32), np.zeros(6 * n, dtype=np.float32)
     base = sizes.ctypes.data
     collections.deque(map(api.font_size, objs, range(base, base + 4 * n, 4)), maxlen=0)
     base = matrices.ctypes.data
-    collections.deque(map(api.matrix, itertools.repeat(tp), index[at].tolist(), range(base, base + 24 * n, 24)),
+    collections.deque(map(api.matrix, itertools.repeat(tp), firsts.tolist(), range(base, base + 24 * n, 24)),
                       maxlen=0)
-    table = []
-    quad = matrices.reshape(n, 6)[:, :4].tolist()
-    for font_id, fs, matrix in zip(font_ids, sizes.tolist(), quad, strict=True):
-        font = fonts.get(font_id) or _font_info(ctypes.cast(font_id, c.FPDF_FONT), fonts)
-        table.append(_info_of(font, font_id, fs, tuple(matrix), ctm))
-    return table
+    font = [fonts.get(font_id) or _font_info(ctypes.cast(font_id, c.FPDF_FONT), fonts) for font_id in font_ids]
+    fs = sizes.astype(np.float64)
+    ua, ub, uc, ud = matrices.reshape(n, 6)[:, :4].astype(np.float64).T
+    ca, cb, cc, cd = ctm[:4]
+    with np.errstate(all="ignore"):  # Python's float operations warn of nothing either; NaN compares False
+        a, b = ua * ca + ub * cc, ua * cb + ub * cd
+        cm, d = uc * ca + ud * cc, uc * cb + ud * cd
+        if not ((np.abs(ua) > 1e-6) & (a * d > 0) & (b * cm <= 0) & (b == 0) & (cm == 0)).all():
+            raise _Declined
+        desc = np.array([f[2] for f in font], dtype=np.float64) * fs
+        bottom, top = d * desc, d * (desc + fs)
+    bold = np.array([f[1] for f in font], dtype=np.float64)
+    return font_ids, np.stack((fs, ua, a, bottom, top, bold))
 
 
 def _learn_spaces(spaces: dict[int, float], space: Any, adv: Any, fs: Any, where: Any,
                   font_keys: list[int]) -> None:
     """Remember each font's space advance (per unit of size) from its first real space (``space``: the
-    glyphs that are one mapped U+0020), as ``_fast_chars`` does."""
-    for k in np.flatnonzero(space & (adv != 0) & (fs > 0)).tolist():
+    glyphs that are one mapped U+0020), as ``_fast_chars`` does: only the first of each font's
+    spaces on the page can be new, so only those are looked at."""
+    found = np.flatnonzero(space & (adv != 0) & (fs > 0))
+    if not found.size:
+        return
+    _fonts, first = np.unique(np.array(font_keys, dtype=np.uint64)[where[found]], return_index=True)
+    for k in found[first].tolist():
         font_key = font_keys[int(where[k])]
         if font_key not in spaces:
             spaces[font_key] = float(adv[k]) / float(fs[k])
@@ -849,22 +956,45 @@ def _put_back_spaces(glyphs: _Glyphs, candidates: list[int], spaces: dict[int, f
     if not at:
         return
     prev = [pos - 1 for pos in at]
-    glyphs.x0 = np.insert(x0, at, x1[prev])
-    glyphs.x1 = np.insert(x1, at, x0[at])
-    for name in ("top", "bottom", "size", "bold"):
-        values = getattr(glyphs, name)
-        setattr(glyphs, name, np.insert(values, at, values[prev]))
-    glyphs.blank = np.insert(glyphs.blank, at, True)
+    source = np.insert(np.arange(x0.size), at, prev)  # each glyph's place before: a new space copies the previous
+    new = np.flatnonzero(source[1:] == source[:-1]) + 1  # where the spaces now are
+    for name in ("top", "bottom", "size", "bold", "blank"):
+        setattr(glyphs, name, getattr(glyphs, name)[source])
+    glyphs.x0, glyphs.x1 = x0[source], x1[source]
+    glyphs.x0[new], glyphs.x1[new], glyphs.blank[new] = x1[prev], x0[at], True
     for pos in reversed(at):
         glyphs.texts.insert(pos, " ")
 
 
+def _runs(texts: list[str], bounds: list[int]) -> list[str]:
+    """``["".join(texts[a:b]) for a, b in itertools.pairwise(bounds)]``: slices of the whole text joined once."""
+    whole = "".join(texts)
+    if len(whole) != len(texts):  # some texts are not one letter: bounds in letters
+        offsets = [0, *itertools.accumulate(map(len, texts))]
+        bounds = [offsets[k] for k in bounds]
+    return [whole[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _picked(items: list[str], positions: Any) -> list[str]:
+    """``[items[k] for k in positions]``, in a C loop."""
+    if positions.size < 2:
+        return [items[k] for k in positions.tolist()]
+    return list(itemgetter(*positions.tolist())(items))
+
+
 def _clusters(values: Any) -> Any:
-    """``_cluster_ids`` on an array: each value's cluster number."""
-    u = np.unique(values)
-    ids = np.zeros(u.size, dtype=np.int64)
-    ids[1:] = np.cumsum(u[1:] > u[:-1] + Y_TOLERANCE)
-    return ids[np.searchsorted(u, values)]
+    """``_cluster_ids`` on an array: each value's cluster number.
+
+    In sorted order a new cluster starts where a value exceeds the one before by
+    more than ``Y_TOLERANCE``; an equal value never does, so walking all values
+    gives the clusters of the distinct ones (one sort, no ``np.unique``).
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    ids = np.empty(values.size, dtype=np.int64)
+    ids[order[:1]] = 0
+    ids[order[1:]] = np.cumsum(ordered[1:] > ordered[:-1] + Y_TOLERANCE)
+    return ids
 
 
 def _starts(flags: Any) -> Any:
@@ -887,7 +1017,7 @@ def _lines_from(g: _Glyphs, share: Callable[[Any], Any]) -> tuple[list[Line], li
         return [], [], 0
     x0, x1, top, step = x0[shown], x1[shown], top[shown], step[shown]
     bottom, size, bold = g.bottom[order][shown], g.size[order][shown], g.bold[order][shown]
-    texts = [g.texts[k] for k in order[shown].tolist()]
+    texts = _picked(g.texts, order[shown])
     words = _starts(step)  # where each of pdfplumber's words starts
     word_top = np.minimum.reduceat(top, words)
     row_of_word = _clusters(word_top)
@@ -907,8 +1037,9 @@ def _assemble(texts: list[str], lig: list[str], arrays: tuple[Any, ...], starts:
               share: Callable[[Any], Any]) -> tuple[list[Line], list[Word], int]:
     """Lines and words from the shown chars in reading order and where words, rows and extract's words start.
 
-    Every extract word is made at once (``map``: rounding, the sharer and ``Word``
-    in C loops); a row whose text is empty drops its words, as ``_lines_of`` does.
+    Every extract word is made at once (its corners rounded on arrays, the sharer
+    and ``Word`` in C loops); a row whose text is empty drops its words, as
+    ``_lines_of`` does, and only a row with a column gap goes to ``_mark_columns``.
     """
     x0, x1, top, bottom, bold = arrays
     words, rows, pieces = starts
@@ -916,29 +1047,72 @@ def _assemble(texts: list[str], lig: list[str], arrays: tuple[Any, ...], starts:
     row_x0, row_top = np.minimum.reduceat(x0, rows).tolist(), np.minimum.reduceat(top, rows).tolist()
     row_bottom = np.maximum.reduceat(bottom, rows).tolist()
     row_bold = np.add.reduceat(bold.astype(np.int64), rows).tolist()
-    two = itertools.repeat(2)
     corners = (x0[pieces], np.minimum.reduceat(top, pieces), x1[np.append(pieces[1:], end) - 1],
                np.maximum.reduceat(bottom, pieces))
-    x0s, tops, x1s, bottoms = (list(map(share, map(round, v.tolist(), two))) for v in corners)
-    bounds = pieces.tolist() + [end]
-    piece_texts = ["".join(texts[a:b]) for a, b in itertools.pairwise(bounds)]
-    joined = "".join(piece_texts)
-    if joined.translate(PUA_BULLETS) != joined:
+    rounded = round_cents(np.concatenate(corners))
+    x0s, tops, x1s, bottoms = _shared(rounded, share, 4)
+    piece_texts = _runs(texts, pieces.tolist() + [end])
+    bullets = PUA_RE.search("".join(piece_texts)) is not None  # else no text here changes by ``PUA_BULLETS``
+    if bullets:
         piece_texts = [t.translate(PUA_BULLETS) for t in piece_texts]
     made = list(map(Word, map(share, piece_texts), x0s, tops, x1s, bottoms))
-    bounds = words.tolist() + [end]
-    word_texts = ["".join(lig[a:b]) for a, b in itertools.pairwise(bounds)]
+    if lig is texts and not bullets and np.array_equal(words, pieces):
+        word_texts = piece_texts  # the same runs of the same texts
+    else:
+        word_texts = _runs(lig, words.tolist() + [end])
     row_words = np.searchsorted(words, rows).tolist() + [words.size]
-    row_pieces = np.searchsorted(pieces, rows).tolist() + [pieces.size]
+    row_pieces = np.searchsorted(pieces, rows)
+    columns = _column_rows(rounded.reshape(4, -1), row_pieces)
+    row_pieces = row_pieces.tolist() + [pieces.size]
     row_starts = rows.tolist() + [end]
     lines: list[Line] = []
     out: list[Word] = []
     for r in range(len(row_starts) - 1):
-        text = CID_BULLET_RE.sub("• ", " ".join(word_texts[row_words[r]:row_words[r + 1]]).translate(PUA_BULLETS)).strip()
+        text = " ".join(word_texts[row_words[r]:row_words[r + 1]])
+        text = CID_BULLET_RE.sub("• ", text.translate(PUA_BULLETS) if bullets else text).strip()
         if not text:
             continue
         line_words = made[row_pieces[r]:row_pieces[r + 1]]
-        lines.append(Line(_mark_columns(text, line_words), row_top[r], row_bottom[r], row_x0[r],
+        lines.append(Line(_mark_columns(text, line_words) if columns[r] else text, row_top[r], row_bottom[r], row_x0[r],
                           row_bold[r] > (row_starts[r + 1] - row_starts[r]) / 2))
         out.extend(line_words)
     return lines, out, end
+
+
+def round_cents(values: Any) -> Any:
+    """``round(v, 2)`` of every value of a float64 array, the same floats (``tests/test_extractors.py``).
+
+    Python rounds the exact binary value of ``v`` to two decimals (halves to even)
+    and returns the float nearest that decimal. ``rint(v * 100) / 100`` gives the
+    same: the product is off the exact ``100 v`` by at most half a unit in its
+    last place, so where it is farther than that from a half (``k + 0.5``) both
+    round to the same integer ``N``, and dividing the integer ``N`` (exact in a
+    double) by 100 is correctly rounded, so it is the float nearest ``N / 100``.
+    Values near a half, huge or not finite are left to ``round`` itself.
+    """
+    scaled = values * 100.0
+    result = np.rint(scaled) / 100.0
+    with np.errstate(invalid="ignore"):
+        off_half = np.abs(scaled - np.floor(scaled) - 0.5)
+        sure = (np.abs(scaled) < 2.0 ** 50) & (off_half > 2.0 ** -40 * np.maximum(np.abs(scaled), 1.0))
+    for k in np.flatnonzero(~sure).tolist():
+        result[k] = round(float(values[k]), 2)
+    return result
+
+
+def _column_rows(corners: Any, row_pieces: Any) -> list[bool]:
+    """Per row, whether ``extract._mark_columns`` may change its text: a gap of ``COLUMN_GAP`` or more
+    between two of its words (``corners``: the words' rounded x0, top, x1, bottom, as in their ``Word``;
+    ``row_pieces``: each row's first word). The gaps are the same float subtractions, on arrays."""
+    x0, x1 = corners[0], corners[2]
+    wide = np.zeros(x0.size, dtype=np.int64)  # wide[k]: the gap before word k is a column gap
+    wide[1:] = (x0[1:] - x1[:-1]) >= COLUMN_GAP
+    wide[row_pieces] = 0  # the gap before a row's first word lies between rows
+    return (np.add.reduceat(wide, row_pieces) > 0).tolist() if row_pieces.size else []
+
+
+def _shared(values: Any, share: Callable[[Any], Any], parts: int) -> list[list[float]]:
+    """``share`` of every value (``values.tolist()``), cut into ``parts`` equal lists."""
+    flat = list(map(share, values.tolist()))
+    size = len(flat) // parts
+    return [flat[k * size:(k + 1) * size] for k in range(parts)]

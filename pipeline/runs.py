@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import json
 import logging
 import os
 import signal
@@ -37,6 +36,7 @@ from sqlalchemy.engine import Engine
 
 from . import db
 from .errors import DatabaseError, ProtokollError
+from .runlog import JsonFormatter, file_handler, on_stderr  # noqa: F401  (the CLI uses runs.JsonFormatter, runs.on_stderr)
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 8093  # PostgreSQL advisory lock id of protokoll ingest runs
@@ -313,38 +313,6 @@ def status_report(engine: Engine) -> StatusReport:
 
 def _gone(run: dict[str, Any]) -> bool:
     return bool(run["host"] == socket.gethostname() and run["pid"] and run["pid"] != os.getpid() and not _alive(run["pid"]))
-
-
-def on_stderr(record: logging.LogRecord) -> bool:
-    """Log filter of the stderr handlers: records marked ``stderr=False`` go to the run log only
-    (a failure the command prints as its own line; a crash traceback)."""
-    return bool(getattr(record, "stderr", True))
-
-
-def file_handler(path: Path, as_json: bool) -> logging.Handler:
-    """The run log's handler (appends: worker processes write to the same file)."""
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    return handler
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per log record, for machines."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key in ("path", "outcome", "error", "run_id", "seconds", "items", "pages"):
-            if hasattr(record, key):
-                data[key] = getattr(record, key)
-        if record.exc_info:
-            data["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
 
 
 @contextmanager

@@ -14,11 +14,13 @@ they are in.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from .checks import check_protocol
 from .names import PARTY_BRACKET, is_full_name, not_name_words
@@ -52,12 +54,22 @@ class TextLine:
     para_start: bool  # first line of a paragraph (after a blank line or at the start)
     bold: bool
 
+    @cached_property
+    def section_kind(self) -> tuple[str, str] | None:
+        """``_section_kind(self.text)``, worked out once: item scoring, the heading style, titles and
+        sections each ask it of the same lines (a line's text is never changed once it is made)."""
+        return _section_kind(self.text)
+
 
 # Section headings: the whole line (an optional trailing colon aside) must match a pattern of
 # pipeline/vocab/sections.tsv (shared with training/).
 SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (row["kind"], re.compile(rf"^(?:{row['pattern']})$", re.IGNORECASE)) for row in read_tsv("sections.tsv")
 ]
+# Any of them, in one expression: most short lines are no heading, and one failed match says so
+# (``^(?:A|B)$`` matches exactly when ``^(?:A)$`` or ``^(?:B)$`` does; the patterns have no groups to clash).
+ANY_SECTION_RE = re.compile("|".join(rx.pattern for _kind, rx in SECTION_PATTERNS), re.IGNORECASE)
+LIST_NUMBER_RE = re.compile(r"^\d{1,2}\.\s+(?=[A-ZÅÄÖ])")
 MAX_HEADING_WORDS = 12
 
 # Item headings: "§ 76 Title", "KF § 29", "§ 198 Ärendenummer SLK-2025-00144", "76 § Title"
@@ -115,7 +127,7 @@ def segment(doc: ExtractedDocument) -> Protocol:
     lines = _lines(doc)
     ocr_offsets = [(s.start, s.end) for s in doc.spans if doc.pages[s.page - 1].ocr]
     hints = page_hints(doc, ITEM_LINE_RE)
-    hinted = {ln.index for ln in lines if doc.page_at(ln.start) in hints}
+    hinted = {ln.index for ln, page in zip(lines, _line_pages(doc, lines), strict=True) if page in hints}
     heads = _choose_items(lines, _declared_range(doc.text[:6000]), ocr_offsets, hinted)
     trailer = next((ln.start for ln in lines if _is_trailer(ln)), len(doc.text))
     items_start = (heads[0][1] or heads[0][0]).start if heads else None
@@ -144,6 +156,14 @@ def segment(doc: ExtractedDocument) -> Protocol:
     )
     protocol.issues = check_protocol(protocol)  # decide (pipeline/decide.py) adds the decisions and checks again
     return protocol
+
+
+def _line_pages(doc: ExtractedDocument, lines: list[TextLine]) -> list[int]:
+    """``doc.page_at(ln.start)`` of each line, the span starts listed once rather than once a line."""
+    if not doc.spans:
+        return [1] * len(lines)
+    starts = [s.start for s in doc.spans]
+    return [doc.spans[max(0, bisect.bisect_right(starts, ln.start) - 1)].page for ln in lines]
 
 
 def _attendance_from_lists(meeting: Meeting, attachments: list[Attachment], lines: list[TextLine]) -> None:
@@ -207,19 +227,30 @@ def _item_by_title(text: str, items: list[Item]) -> int | None:
                 break
             title = f"{title} {nxt}"
         key = " ".join(title.lower().split())
-        best = max(((_title_similarity(key, i.title), i.number) for i in items), default=(0.0, None))
-        if best[0] >= 0.8:
+        best = max(((_title_similarity(key, i.title, TITLE_MATCH), i.number) for i in items), default=(0.0, None))
+        if best[0] >= TITLE_MATCH:
             return best[1]
     return None
 
 
-def _title_similarity(key: str, title: str | None) -> float:
-    """How alike two titles are over the length of the shorter (either may be cut short)."""
+TITLE_MATCH = 0.8  # how alike an appendix's title and an item's must be
+
+
+def _title_similarity(key: str, title: str | None, floor: float = 0.0) -> float:
+    """How alike two titles are over the length of the shorter (either may be cut short).
+
+    Below ``floor`` the answer is only some value below it: the characters the two share, order
+    ignored (``quick_ratio``, counted here in C), bound ``ratio`` from above with the same arithmetic
+    (it counts the characters of matching blocks, which are shared ones), so a pair the bound puts
+    below the floor is not compared in full (most pairs of titles share too few characters).
+    """
     other = " ".join((title or "").lower().split())
     n = min(len(key), len(other))
     if n < 20:  # a short title must be the same
         return 1.0 if key == other else 0.0
-    return difflib.SequenceMatcher(None, key[:n], other[:n]).ratio()
+    shared = sum((Counter(key[:n]) & Counter(other[:n])).values())
+    bound = 2.0 * shared / (2 * n)
+    return difflib.SequenceMatcher(None, key[:n], other[:n]).ratio() if bound >= floor else bound
 
 
 def _attachment_title(text: str, label: str | None) -> str | None:
@@ -345,7 +376,9 @@ def _section_kind(text: str) -> tuple[str, str] | None:
     heading = text.strip().rstrip(":").strip()
     if not heading or len(heading.split()) > MAX_HEADING_WORDS or heading.endswith((".", ",")):
         return None
-    heading = re.sub(r"^\d{1,2}\.\s+(?=[A-ZÅÄÖ])", "", heading)  # "4. Stadsdirektörens förslag": a list number
+    heading = LIST_NUMBER_RE.sub("", heading)  # "4. Stadsdirektörens förslag": a list number
+    if not ANY_SECTION_RE.match(heading):
+        return None
     for kind, rx in SECTION_PATTERNS:
         if rx.match(heading):
             return kind, heading
@@ -379,7 +412,7 @@ def _item_candidate(ln: TextLine, lines: list[TextLine]) -> tuple[int, float, st
         ln.index and case_number(lines[ln.index - 1].text)
     ):
         score += 1.0
-    if any(_section_kind(x.text) for x in lines[ln.index + 1 : ln.index + 6]):
+    if any(x.section_kind for x in lines[ln.index + 1 : ln.index + 6]):
         score += 0.5
     # a heading has a body: an agenda line (ärendelista, innehåll) is followed by the next § at
     # once, so when the same numbers occur twice the run whose items have text wins
@@ -448,12 +481,14 @@ def _items(
 ) -> list[Item]:
     items: list[Item] = []
     style = _heading_style(doc, lines, heads)
+    ends = [ln.end for ln in lines]  # increasing: lines are in text order and lines[k].index == k
     for k, (head, above, rest, number) in enumerate(heads):
         nxt = heads[k + 1] if k + 1 < len(heads) else None
         end = (nxt[1] or nxt[0]).start if nxt else max(trailer, head.end)
         # an attachment, agenda or signature page ends the item's text
         end = min([end] + [r.start for r in regions if r.kind != "item" and head.end <= r.start < end])
-        body = [ln for ln in lines if head.index < ln.index and ln.end <= end]
+        # the lines after the heading that end by ``end``: those up to the first ending after it
+        body = lines[head.index + 1 : bisect.bisect_right(ends, end)]
         title, case, consumed = _title_and_case(rest, body, above, head.bold if doc.bold_lines else None)
         sections = _sections(doc, body[consumed:], end, style)
         last = max(head.start, (sections[-1].offset + len(sections[-1].text) - 1) if sections else end - 1)
@@ -500,7 +535,7 @@ def _title_and_case(
     used = 0
     prev_bold = head_bold
     for ln in body[:6]:
-        if _section_kind(ln.text):
+        if ln.section_kind:
             break
         found = case_number(ln.text)
         if found:
@@ -529,7 +564,7 @@ def _sections(doc: ExtractedDocument, body: list[TextLine], end: int, style: Hea
     marks: list[tuple[TextLine, str, str, int]] = []  # (heading line, kind, heading as written, text start)
     current: str | None = None
     for k, ln in enumerate(body):
-        found = _section_kind(ln.text)
+        found = ln.section_kind
         start = ln.end
         if not found:
             inline = _inline_heading(ln.text)
@@ -611,7 +646,7 @@ def _heading_style(doc: ExtractedDocument, lines: list[TextLine], heads: list[tu
     if not heads:
         return None
     first = heads[0][0].index
-    known = [ln for ln in lines[first:] if _section_kind(ln.text)]
+    known = [ln for ln in lines[first:] if ln.section_kind]
     if len(known) < MIN_KNOWN_HEADINGS:
         return None
     followed = [ln for ln in known if ln.index + 1 < len(lines) and not lines[ln.index + 1].para_start]
@@ -699,6 +734,8 @@ SENT_TO_RE = re.compile(
     r"(?:delges|skickas(?: för kännedom)? till|expedieras till|sänds till|tillställs)\s+"
     r"(?P<list>(?:[^.;]|\.(?=[^\s.]))*?)(?:\.(?=\s|$)|$)",  # a full stop inside "E.N" is no sentence end
 )
+# Each match of SENT_TO_RE (case-sensitive) holds one of these verbs, whitespace or not around it.
+SENT_TO_VERBS = ("delges", "skickas", "expedieras", "sänds", "tillställs")
 
 
 def item_recipients(sections: list[Section]) -> list[str]:
@@ -707,8 +744,8 @@ def item_recipients(sections: list[Section]) -> list[str]:
     lönesekreterare E.N.``), the way Finland-Swedish and many short protocols write it."""
     out = [r for s in sections if s.kind == "expedieras_till" for r in recipients(s.text)]
     for section in sections:
-        if section.kind == "expedieras_till":
-            continue
+        if section.kind == "expedieras_till" or not any(verb in section.text for verb in SENT_TO_VERBS):
+            continue  # (a text without the verbs has no such sentence: SENT_TO_RE is not run over it)
         for m in SENT_TO_RE.finditer(" ".join(section.text.split())):
             for part in _sentence_list(m.group("list")):
                 if part not in out:

@@ -156,11 +156,32 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _page_body(doc: ExtractedDocument, index: int) -> str:
+    """The body text of page ``index`` (0-based): its spans of the document text."""
+    number = doc.pages[index].number
+    return "\n".join(doc.text[s.start : s.end] for s in doc.spans if s.page == number)
+
+
+def _may_hold_header(doc: ExtractedDocument, index: int) -> bool:
+    """False when no line of page ``index`` can be a table header, by its words alone (no lines built).
+
+    ``_header`` accepts a line only with a column titled ``ja`` and one titled ``nej``, or with a column
+    whose title is in ``VALUE_HEADS``. Such titles hold no space, so each is one word whose ``_norm`` is
+    the title (``_phrases`` joins two or more words with a space). The lines of ``_page_lines`` are made
+    of the page's words (of the whitespace-separated tokens of its text for a text page), so a page
+    without such words has no header; it is skipped without grouping its words into lines, which is
+    most of ``member_tables``' time (nine pages in ten hold no table).
+    """
+    page = doc.pages[index]
+    texts = {w.text for w in page.words} if page.words else set(_page_body(doc, index).split())
+    norms = {_norm(t) for t in texts}
+    return {"ja", "nej"} <= norms or not norms.isdisjoint(VALUE_HEADS)
+
+
 def _page_lines(doc: ExtractedDocument, index: int) -> list[_Line]:
     """The body lines of page ``index`` (0-based): words when the page has them, else its text as monospace."""
     page = doc.pages[index]
-    spans = [s for s in doc.spans if s.page == page.number]
-    body = "\n".join(doc.text[s.start : s.end] for s in spans)
+    body = _page_body(doc, index)
     if page.words:
         flat = _squash(body)
         # running headers and footers are in the words but not in the text: keep what the text has
@@ -215,7 +236,10 @@ def _column_kind(title: str) -> str:
 
 
 def _header(line: _Line) -> list[_Column] | None:
-    """The columns of a table header line, or None when the line is no such header."""
+    """The columns of a table header line, or None when the line is no such header.
+
+    ``_may_hold_header`` skips pages by the column titles this requires: keep the two in step.
+    """
     if len(line.words) > 14 or any(ch.isdigit() for ch in line.text):
         return None
     if sum(_norm(w.text) not in HEAD_WORDS for w in line.words) > 1:
@@ -519,13 +543,33 @@ def _offset(doc: ExtractedDocument, page: int, header: _Line) -> int:
     return spans[0].start
 
 
+class _Pages:
+    """The body lines of each page of ``doc`` (``_page_lines``), built when first asked for, once."""
+
+    def __init__(self, doc: ExtractedDocument):
+        self.doc = doc
+        self._lines: dict[int, list[_Line]] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc.pages)
+
+    def __getitem__(self, index: int) -> list[_Line]:
+        if index not in self._lines:
+            self._lines[index] = _page_lines(self.doc, index)
+        return self._lines[index]
+
+
 def member_tables(doc: ExtractedDocument) -> list[MemberTable]:
     """Every table of members' votes in ``doc`` (X marks in Ja/Nej/Avstår columns, or a Val/Röst column)."""
     out: list[MemberTable] = []
-    pages = [_page_lines(doc, i) for i in range(len(doc.pages))]
+    pages = _Pages(doc)
     index = 0
     skip_to = 0  # lines of the current page already read by a table that continued onto it
     while index < len(pages):
+        if not _may_hold_header(doc, index):
+            # the loop below would find no header on this page and go to the next one
+            index, skip_to = index + 1, 0
+            continue
         lines = pages[index]
         pitch = _pitch(lines)
         i = previous_end = skip_to

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -53,6 +54,10 @@ SUFFIXES = tuple(sorted(
 MAX_WORD_LEN = 40  # longer runs of letters are glued garbage, not words
 MIN_STEM = 3  # a stem or compound part shorter than this proves nothing
 LINKS = ("", "s", "e", "a", "u", "o")  # fogemorfem between compound parts ("personalsektionens", "kommunstyrelse")
+SUFFIX_SET = frozenset(SUFFIXES)
+SUFFIX_LENGTHS = tuple(sorted({len(s) for s in SUFFIXES}))
+LINK_LETTERS = frozenset(link for link in LINKS if link)
+assert all(len(link) == 1 for link in LINK_LETTERS), "Lexicon._listed_stem tests one linking letter"
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 CID_RE = re.compile(r"\(cid:\d+\)")
@@ -87,6 +92,12 @@ class Lexicon:
     def __init__(self, words: set[str]):
         self.words = words
         self._seen: dict[str, int | None] = {}  # compound look-up is slow; pages repeat words
+        # Per-word answers of this module's functions, which depend on the word and this
+        # lexicon only (``words`` is never changed after loading): ``repair_word``'s result,
+        # the words it leaves alone, and how ``known_share`` counts a word (``_share_class``).
+        self._repairs: dict[str, str] = {}
+        self._unrepaired: set[str] = set()
+        self._classes: dict[str, int] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Lexicon:
@@ -122,10 +133,8 @@ class Lexicon:
             cost = None
         elif self._inflected(w):
             cost = 1
-        elif len(w) >= 2 * MIN_STEM and self._compound(w, depth=1):
-            cost = 2
-        elif len(w) >= 3 * MIN_STEM and self._compound(w, depth=2):
-            cost = 3
+        elif len(w) >= 2 * MIN_STEM:
+            cost = self._compound_cost(w)
         else:
             cost = None
         if len(self._seen) < 500_000:
@@ -135,33 +144,59 @@ class Lexicon:
     def _inflected(self, w: str) -> bool:
         if w in self.words:
             return True
-        for suf in SUFFIXES:
-            if len(w) - len(suf) >= MIN_STEM and w.endswith(suf) and w[: -len(suf)] in self.words:
+        # "w ends with one of SUFFIXES" asked as "w's last n letters are one", for each suffix
+        # length n: a set look-up per length instead of an ``endswith`` per suffix, same answer.
+        for n in SUFFIX_LENGTHS:
+            if len(w) - n >= MIN_STEM and w[-n:] in SUFFIX_SET and w[:-n] in self.words:
                 return True
         return False
+
+    def _compound_cost(self, w: str) -> int | None:
+        """2 when ``_compound(w, depth=1)``, else 3 when ``_compound(w, depth=2)``, else None.
+
+        One scan for listed stems serves both depths: at depth 2 the same splits are asked
+        whether the head is a compound itself (whether it is inflected, depth 1 already said no).
+        """
+        stems = self._stems(w)
+        if any(self._inflected(w[i:]) for i in stems):
+            return 2
+        if len(w) >= 3 * MIN_STEM and any(len(w) - i >= 2 * MIN_STEM and self._compound(w[i:], 1) for i in stems):
+            return 3
+        return None
 
     def _compound(self, w: str, depth: int = 2) -> bool:
         # The stem test (a few set look-ups) comes before the head test (every suffix, or a
         # compound again): the answer is the same, and most splits fail the cheap test first.
-        for i in range(MIN_STEM, len(w) - MIN_STEM + 1):
-            if not self._listed_stem(w[:i]):
-                continue
+        for i in self._stems(w):
             head = w[i:]
             if self._inflected(head) or (depth > 1 and len(head) >= 2 * MIN_STEM and self._compound(head, depth - 1)):
                 return True
         return False
 
+    def _stems(self, w: str) -> list[int]:
+        """Where ``w`` splits after a stem: each ``i`` (``MIN_STEM`` to ``len(w) - MIN_STEM``) with
+        ``_listed_stem(w[:i])``, the prefixes taken in one pass.
+
+        Each prefix is looked up once: its test with a linking letter asks for the prefix one
+        letter shorter, which the step before looked up (a first-time word's compound test was
+        mostly these look-ups, each a slice and a hash).
+        """
+        words = self.words
+        found = []
+        shorter = False  # w[:i - 1] is listed (a stem before a link must itself be MIN_STEM long)
+        for i in range(MIN_STEM, len(w) - MIN_STEM + 1):
+            listed = w[:i] in words
+            if listed or (shorter and w[i - 1] in LINK_LETTERS):
+                found.append(i)
+            shorter = listed
+        return found
+
     def _listed_stem(self, stem: str) -> bool:
         """Whether ``stem`` is a listed word, alone or before a linking letter (``LINKS``)."""
-        for link in LINKS:
-            if link:
-                if not stem.endswith(link) or len(stem) - len(link) < MIN_STEM:
-                    continue
-                if stem[: -len(link)] in self.words:
-                    return True
-            elif stem in self.words:
-                return True
-        return False
+        if stem in self.words:
+            return True
+        # every link but "" is one letter (LINK_LETTERS): its test is the stem's last letter
+        return stem[-1:] in LINK_LETTERS and len(stem) - 1 >= MIN_STEM and stem[:-1] in self.words
 
 
 @lru_cache(maxsize=1)
@@ -212,6 +247,29 @@ def repair_word(word: str, lexicon: Lexicon | None = None) -> str:
     return _match_case(word, winners[0])
 
 
+MAX_MEMO = 200_000  # per-word answers kept per lexicon (some 20 MB); past it a memo starts over
+
+
+def _repaired(word: str, lex: Lexicon) -> str:
+    """``repair_word(word, lex)``, remembered: a page repeats its words and a document its pages."""
+    fixed = lex._repairs.get(word)
+    if fixed is None:
+        if len(lex._repairs) >= MAX_MEMO:
+            lex._repairs.clear()
+            lex._unrepaired.clear()
+        fixed = lex._repairs[word] = repair_word(word, lex)
+        if fixed == word:
+            lex._unrepaired.add(word)
+    return fixed
+
+
+def _repairs_nothing(words: list[str], lex: Lexicon) -> bool:
+    """Whether ``repair_word`` leaves every one of ``words`` as it is (most pages: then the
+    repaired text is the text itself). Words already known to stay are skipped as a set."""
+    todo = set(words).difference(lex._unrepaired)
+    return all(_repaired(w, lex) == w for w in todo)
+
+
 def repair_ligatures(text: str, lexicon: Lexicon | None = None) -> str:
     """Re-insert dropped ``ti``/``tt``/``fi``/``fl``/``ff``/``ft`` ligatures in unknown words.
 
@@ -221,7 +279,7 @@ def repair_ligatures(text: str, lexicon: Lexicon | None = None) -> str:
     word (spacing, digits, punctuation) is left exactly as it was.
     """
     lex = lexicon or default_lexicon()
-    return WORD_RE.sub(lambda m: repair_word(m.group(0), lex), text)
+    return WORD_RE.sub(lambda m: _repaired(m.group(0), lex), text)
 
 
 @dataclass(frozen=True)
@@ -253,10 +311,54 @@ class PageQuality:
         return cls(**data)
 
 
-def _words(text: str) -> list[str]:
-    """The lower-case words (two letters or more) of a text, without links and (cid:NN) glyphs."""
-    text = CID_RE.sub(" ", URL_RE.sub(" ", text))
-    return [w for w in WORD_RE.findall(text) if len(w) >= 2 and w[0].islower()]
+def _without_links(text: str) -> str:
+    """``text`` with links and (cid:NN) glyphs blanked out.
+
+    The substitutions are skipped when the text holds none of the strings every match
+    contains ("://" or "www." or "@" or "(/" for ``URL_RE``, "(cid:" for ``CID_RE``):
+    ``URL_RE``'s ``\\S+@`` branch otherwise tries every position of the page.
+    """
+    if "@" in text or "://" in text or "www." in text or "(/" in text:
+        text = URL_RE.sub(" ", text)
+    if "(cid:" in text:
+        text = CID_RE.sub(" ", text)
+    return text
+
+
+# How ``known_share`` counts a letter run of a text (``_share_class``).
+NOT_JUDGED, KNOWN, UNKNOWN, FINNISH = 0, 1, 2, 3
+
+
+def _share_class(word: str, lex: Lexicon) -> int:
+    """How ``known_share`` counts ``word`` (a ``WORD_RE`` match): not a lower-case word of two
+    letters or more (NOT_JUDGED), known, unknown, or unknown with a Finnish shape (left out)."""
+    if len(word) < 2 or not word[0].islower():
+        return NOT_JUDGED
+    if lex.known(word):
+        return KNOWN
+    return FINNISH if len(word) >= 4 and FINNISH_RE.search(word) else UNKNOWN
+
+
+def _tally(runs: list[str], lex: Lexicon) -> Counter[int]:
+    """How many of the letter runs ``runs`` fall in each ``_share_class``.
+
+    Each distinct run is classed once per lexicon and remembered (a pure function of the
+    run and the lexicon); the count per class is then a C-level ``Counter`` over the page.
+    """
+    classes = lex._classes
+    new = set(runs).difference(classes)
+    if len(classes) + len(new) > MAX_MEMO:
+        classes.clear()
+        new = set(runs)
+    for w in new:
+        classes[w] = _share_class(w, lex)
+    return Counter(map(classes.__getitem__, runs))
+
+
+def _share(tally: Counter[int]) -> float:
+    """The known share of a ``_tally``: known / (known + unknown), 1.0 when nothing is judged."""
+    judged = tally[KNOWN] + tally[UNKNOWN]
+    return tally[KNOWN] / judged if judged else 1.0
 
 
 def known_share(text: str, lexicon: Lexicon | None = None) -> float:
@@ -265,14 +367,7 @@ def known_share(text: str, lexicon: Lexicon | None = None) -> float:
     Unknown words with a Finnish shape are left out (see ``FINNISH_RE``).
     """
     lex = lexicon or default_lexicon()
-    known = judged = 0
-    for w in _words(text):
-        if lex.known(w):
-            known += 1
-        elif len(w) >= 4 and FINNISH_RE.search(w):
-            continue
-        judged += 1
-    return known / judged if judged else 1.0
+    return _share(_tally(WORD_RE.findall(_without_links(text)), lex))
 
 
 def page_quality(text: str, lexicon: Lexicon | None = None) -> PageQuality:
@@ -283,14 +378,23 @@ def page_quality(text: str, lexicon: Lexicon | None = None) -> PageQuality:
     judged, and whether a nearly empty page needs OCR is ``needs_ocr``'s call.
     """
     lex = lexicon or default_lexicon()
-    words = _words(text)
-    cids = len(CID_RE.findall(text))
-    before = known_share(text, lex)
-    after = known_share(repair_ligatures(text, lex), lex) if words else 1.0
+    cids = len(CID_RE.findall(text)) if "(cid:" in text else 0
+    clean = _without_links(text)
+    runs = WORD_RE.findall(clean)
+    tally = _tally(runs, lex)
+    words = tally[KNOWN] + tally[UNKNOWN] + tally[FINNISH]  # the lower-case words of two letters or more
+    before = _share(tally)
+    if not words:
+        after = 1.0
+    elif _repairs_nothing(runs if clean is text else WORD_RE.findall(text), lex):
+        # the repaired text is the text (its runs are those of ``clean`` when nothing was blanked)
+        after = before
+    else:
+        after = known_share(repair_ligatures(text, lex), lex)
     verdict: Verdict
-    if cids > MAX_CID_SHARE * max(len(words), 1) and cids >= 3:
+    if cids > MAX_CID_SHARE * max(words, 1) and cids >= 3:
         verdict = "garbage"
-    elif len(words) < MIN_WORDS:
+    elif words < MIN_WORDS:
         verdict = "good"
     elif after < GARBAGE_SHARE:
         verdict = "garbage"
@@ -298,7 +402,7 @@ def page_quality(text: str, lexicon: Lexicon | None = None) -> PageQuality:
         verdict = "repairable"
     else:
         verdict = "good"
-    return PageQuality(len(words), round(before, 3), round(after, 3), cids, verdict)
+    return PageQuality(words, round(before, 3), round(after, 3), cids, verdict)
 
 
 def needs_ocr(text: str, image_share: float = 0.0, lexicon: Lexicon | None = None) -> bool:

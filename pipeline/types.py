@@ -5,12 +5,20 @@ entities); tag -> ``Protocol`` (sections and cover with entities); a document th
 cannot be processed travels as a ``Failure`` instead, so that ``load`` can
 record it. Every class round-trips losslessly through ``to_dict``/``from_dict``
 (JSON files under data/processed/), which lets any stage re-run alone.
+
+``to_dict`` is written out field by field rather than ``dataclasses.asdict``:
+asdict recurses through every value and deep-copies every leaf, which made the
+stage-file writes some 8% of a worker's CPU (an extract output has some 300
+words per page). The dicts are the same as asdict's, key order included
+(fields in declaration order), with fresh lists and dicts;
+tests/test_types_to_dict.py compares the two on an object of every class
+with every field set, so a field added without its line here fails a test.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SECTION_KINDS = (
@@ -74,14 +82,24 @@ class Page:
     quality: str | None = None  # text layer: 'good' | 'repairable' (ligatures re-inserted) | 'garbage'
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["words"] = [w.to_list() for w in self.words]
-        return data
+        """The fields in order; each word as ``Word.to_list`` (inlined: a page has hundreds)."""
+        return {
+            "number": self.number,
+            "width": self.width,
+            "height": self.height,
+            "char_count": self.char_count,
+            "has_text": self.has_text,
+            "header": list(self.header),
+            "footer": list(self.footer),
+            "words": [[w.text, w.x0, w.top, w.x1, w.bottom] for w in self.words],
+            "ocr": self.ocr,
+            "quality": self.quality,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Page:
         data = dict(data)
-        data["words"] = [Word.from_list(w) for w in data.get("words", [])]
+        data["words"] = [Word(*w) for w in data.get("words", [])]  # Word.from_list, inlined
         return cls(**data)
 
 
@@ -112,8 +130,8 @@ class ExtractedDocument:
         """Page number (1-based) of the character at ``offset`` in ``text``."""
         if not self.spans:
             return 1
-        starts = [s.start for s in self.spans]
-        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        # the same comparisons as on the list of starts, without making the list on every call
+        i = max(0, bisect.bisect_right(self.spans, offset, key=lambda s: s.start) - 1)
         return self.spans[i].page
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,7 +144,7 @@ class ExtractedDocument:
             "extractor": self.extractor,
             "text": self.text,
             "spans": [[s.page, s.start, s.end] for s in self.spans],
-            "bold_lines": self.bold_lines,
+            "bold_lines": list(self.bold_lines),
             "pages": [p.to_dict() for p in self.pages],
         }
 
@@ -157,7 +175,15 @@ class Failure:
     page_count: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "failure", **asdict(self)}
+        return {
+            "type": "failure",
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "stage": self.stage,
+            "error": self.error,
+            "page_count": self.page_count,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Failure:
@@ -177,6 +203,17 @@ class Attendee:
     presence: str | None = None  # present for part of the meeting only: "§§ 18-33", "kl. 15.58-"
     norm: str | None = None  # the name as "First Last" (set by tag): one key for the person in this meeting
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "party": self.party,
+            "role": self.role,
+            "kind": self.kind,
+            "replaces": self.replaces,
+            "presence": self.presence,
+            "norm": self.norm,
+        }
+
 
 @dataclass
 class Entity:
@@ -193,6 +230,21 @@ class Entity:
     unit: str | None = None
     norm: str | None = None
     source: str = "rule"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+            "party": self.party,
+            "value_num": self.value_num,
+            "value_date": self.value_date,
+            "unit": self.unit,
+            "norm": self.norm,
+            "source": self.source,
+        }
 
 
 @dataclass
@@ -215,6 +267,22 @@ class Meeting:
     cover_text: str = ""
     entities: list[Entity] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "body": self.body,
+            "meeting_date": self.meeting_date,
+            "place": self.place,
+            "first_item": self.first_item,
+            "last_item": self.last_item,
+            "justering_date": self.justering_date,
+            "anslag_up": self.anslag_up,
+            "anslag_down": self.anslag_down,
+            "attendees": [a.to_dict() for a in self.attendees],
+            "cover_text": self.cover_text,
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
         data = dict(data)
@@ -236,6 +304,18 @@ class Section:
     offset: int
     entities: list[Entity] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "kind": self.kind,
+            "heading": self.heading,
+            "text": self.text,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "offset": self.offset,
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
         data = dict(data)
@@ -254,6 +334,17 @@ class Item:
     page_end: int
     sections: list[Section] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "case_number": self.case_number,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "sections": [s.to_dict() for s in self.sections],
+            "recipients": list(self.recipients),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item:
@@ -290,7 +381,17 @@ class Proposal:
     won: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "section_position": self.section_position,
+            "person": self.person,
+            "party": self.party,
+            "kind": self.kind,
+            "text": self.text,
+            "stance": self.stance,
+            "target": self.target,
+            "won": self.won,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Proposal:
@@ -306,7 +407,11 @@ class VoteMember:
     vote: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "name": self.name,
+            "party": self.party,
+            "vote": self.vote,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VoteMember:
@@ -329,7 +434,18 @@ class Vote:
     method: str | None = None  # 'votering' (a counted vote); an acklamation has no Vote row, see ItemOutcome
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "section_position": self.section_position,
+            "question": self.question,
+            "ja": self.ja,
+            "nej": self.nej,
+            "avstar": self.avstar,
+            "franvarande": self.franvarande,
+            "members": [m.to_dict() for m in self.members],
+            "warning": self.warning,
+            "method": self.method,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Vote:
@@ -354,7 +470,14 @@ class Stance:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "section_position": self.section_position,
+            "kind": self.kind,
+            "person": self.person,
+            "party": self.party,
+            "text": self.text,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Stance:
@@ -383,7 +506,17 @@ class Recusal:
     declared_in: int | None = None  # the item it was written in, when that is not ``item_number``
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "section_position": self.section_position,
+            "person": self.person,
+            "party": self.party,
+            "reason": self.reason,
+            "text": self.text,
+            "page": self.page,
+            "for_item_number": self.for_item_number,
+            "declared_in": self.declared_in,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Recusal:
@@ -406,7 +539,14 @@ class DecisionClause:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "section_index": self.section_index,
+            "position": self.position,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DecisionClause:
@@ -434,7 +574,16 @@ class ItemOutcome:
     vote_method: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "item_number": self.item_number,
+            "outcome": self.outcome,
+            "confidence": self.confidence,
+            "basis": self.basis,
+            "section_position": self.section_position,
+            "start": self.start,
+            "end": self.end,
+            "vote_method": self.vote_method,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ItemOutcome:
@@ -493,7 +642,12 @@ class MemberTable:
     counts: dict[str, int] = field(default_factory=dict)  # totals printed with the table ("Ja 22"), if any
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "page": self.page,
+            "offset": self.offset,
+            "members": [m.to_dict() for m in self.members],
+            "counts": dict(self.counts),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MemberTable:
@@ -514,7 +668,14 @@ class Region:
     label: str | None = None  # what marked it: "Ärendelista", "Bilaga KF § 31/25", "Voteringslista"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "kind": self.kind,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Region:
@@ -539,7 +700,16 @@ class Attachment:
     item_number: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "title": self.title,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "text": self.text,
+            "offset": self.offset,
+            "item_number": self.item_number,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attachment:
@@ -557,7 +727,13 @@ class DocumentIssue:
     page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "item_number": self.item_number,
+            "page": self.page,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentIssue:
@@ -573,6 +749,15 @@ class PageInfo:
     has_text: bool
     ocr: bool = False
     quality: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "char_count": self.char_count,
+            "has_text": self.has_text,
+            "ocr": self.ocr,
+            "quality": self.quality,
+        }
 
 
 @dataclass
@@ -611,7 +796,28 @@ class Protocol:
         return page
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "protocol", **asdict(self)}
+        return {
+            "type": "protocol",
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "page_count": self.page_count,
+            "doc_type": self.doc_type,
+            "meeting": self.meeting.to_dict(),
+            "items": [i.to_dict() for i in self.items],
+            "pages": [p.to_dict() for p in self.pages],
+            "extractor": self.extractor,
+            "page_map": [list(span) for span in self.page_map],
+            "decisions": self.decisions.to_dict(),
+            "regions": [r.to_dict() for r in self.regions],
+            "member_tables": [t.to_dict() for t in self.member_tables],
+            "attachments": [a.to_dict() for a in self.attachments],
+            "issues": [i.to_dict() for i in self.issues],
+            "decided": self.decided,
+            "tagged": self.tagged,
+            "model": self.model,
+            "boxes": {key: [list(box) for box in boxes] for key, boxes in self.boxes.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Protocol:

@@ -96,7 +96,11 @@ def running(pid: int) -> bool:
 
 
 def workers(pid: int) -> list[int]:
-    return [c for c in children(pid) if "spawn_main" in _cmdline(c)]
+    """The worker processes of ``pid``: spawned children, or the children of its forkserver (``ingest._pool_context``)."""
+    found = [c for c in children(pid) if "spawn_main" in _cmdline(c)]
+    for server in (c for c in children(pid) if "forkserver" in _cmdline(c)):
+        found += children(server)
+    return found
 
 
 def _cmdline(pid: int) -> str:
@@ -186,7 +190,7 @@ def test_a_crash_leaves_one_line_on_stderr_and_its_traceback_in_the_run_log(tmp_
     assert rows(database, "SELECT status, failed_stage, error FROM documents") == [("failed", "tag", error)]
     log = Path(rows(database, "SELECT log_path FROM runs")[0][0]).read_text(encoding="utf-8")
     at = log.index(f" ERROR {pdf}: {error}\nTraceback (most recent call last):\n")
-    assert f'File "{ROOT / "pipeline" / "ingest.py"}", line ' in log[at:]
+    assert f'File "{ROOT / "pipeline" / "work.py"}", line ' in log[at:]  # run_tag, in the worker
     assert f" WARNING {pdf}: failed: {error}\n" in log
 
 
@@ -232,7 +236,7 @@ def test_kill_9_leaves_no_worker_running_and_status_says_interrupted(tmp_path: P
                              "--model", "blank", "--jobs", "2", str(folder)],
                             stderr=subprocess.DEVNULL, cwd=tmp_path)
     wait_for(lambda: documents_in(database) >= 2 and len(workers(proc.pid)) == 2)
-    started = children(proc.pid)
+    started = children(proc.pid) + workers(proc.pid)
     assert len(started) >= 2
     proc.kill()
     proc.wait()

@@ -33,6 +33,8 @@ _KNOWN_LIST = rf"(?:{_KNOWN_ITEM})(?:\s*,\s*(?:{_KNOWN_ITEM}))*(?:\s*,?\s+(?:och
 # A bare party list as subject ("Moderaterna reserverar sig", "SD och KD antecknar"): known parties only.
 PARTY_SUBJECT_RE = re.compile(rf"(?P<list>{_KNOWN_LIST})(?=\s+[a-zåäö])")
 GROUP_SUFFIX_RE = re.compile(r"\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-(?:gruppen|ledamöterna)\b")
+LEAD_GAP_RE = re.compile(r"[\s,]*")  # what separates the actors of a subject
+LEAD_WORD_RE = re.compile(r"[\wåäöÅÄÖ-]+")  # a word, maybe a title before a name
 
 
 def _party_of(token: str) -> str | None:
@@ -76,11 +78,12 @@ def leading_actors(
     actors: list[tuple[str | None, str | None]] = []
     end = pos
     while True:
-        m = re.match(r"[\s,]*", text[pos:])
-        pos += m.end() if m else 0
-        word = re.match(r"[\wåäöÅÄÖ-]+", text[pos:])
+        # matched at ``pos`` rather than on ``text[pos:]`` (a copy per step): neither pattern looks behind
+        gap = LEAD_GAP_RE.match(text, pos) if pos <= len(text) else None  # (a match would clamp pos)
+        pos = gap.end() if gap else pos
+        word = LEAD_WORD_RE.match(text, pos)
         if word and word.group(0).lower() in TITLE_WORDS and not person_at(text, pos):
-            pos += word.end()
+            pos = word.end()
             continue
         hit = person_at(text, pos)
         if hit:
@@ -107,6 +110,13 @@ def leading_actors(
 ANY_VERB_RE = re.compile(r"[\s,]*[a-zåäö]")
 
 
+def _after_colon(text: str, pos: int) -> bool:
+    """``text[:pos].rstrip().endswith(":")`` without copying the text before ``pos``."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos > 0 and text[pos - 1] == ":"
+
+
 def _units(text: str, head: Callable[[str], Any], stop_on_actor: bool = True) -> list[tuple[int, int, Any]]:
     """Passages of ``text`` that open with a sentence ``head`` accepts, each up to the next such sentence.
 
@@ -121,7 +131,7 @@ def _units(text: str, head: Callable[[str], Any], stop_on_actor: bool = True) ->
             marks.append((s, parsed))
         elif stop_on_actor and _heading_like(text, s):
             marks.append((s, None))  # "Fråga 2": the section ran on into another part of the protocol
-        elif stop_on_actor and not text[:s].rstrip().endswith(":"):
+        elif stop_on_actor and not _after_colon(text, s):
             # not after a colon (what follows is the quoted note or proposal), and not on a bare
             # party name ("Centerpartiet kommer att yrka ..." is the note's own text)
             actors, end = leading_actors(text, s, bare_parties=False)

@@ -28,6 +28,9 @@ NOTE_VERB = (
 )
 STANCE_VERB_RE = re.compile(rf"[\s,]*(?:även\s+|också\s+)?(?:(?P<res>{RESERVE_VERB})|(?P<note>{NOTE_VERB}))", re.I)
 STRONG_NOTE_RE = re.compile(NOTE_VERB_STRONG, re.I)
+# A word every match of STANCE_VERB_RE and WRITTEN_RESERVATION_RE holds (each alternative of their verbs
+# has one; a verb added above needs one too): a text without any has no stance sentence.
+STANCE_WORDS = ("reserv", "anteckn", "protokollet", "deltar", "deltog", "avstår", "anmäl", "yttrande")
 WRITTEN_RESERVATION_RE = re.compile(r"(?:skriftlig\s+)?reservation\s+(?:från|av)\s+", re.I)
 
 
@@ -55,6 +58,19 @@ def _stance_head(strong_only: bool) -> Callable[[str], tuple[list[tuple[str | No
     return head
 
 
+def _may_hold_stance(text: str) -> bool:
+    """False when no sentence of ``text`` can pass ``_stance_head``: it accepts a sentence only where
+    ``STANCE_VERB_RE`` or ``WRITTEN_RESERVATION_RE`` matches in it, and every such match holds one of
+    ``STANCE_WORDS`` (a sentence is a piece of ``text``). Most sections hold no stance: they are not
+    cut into sentences, whose actors are most of the time of ``stances_in``.
+
+    The words are looked for in the lower-cased text (twice as quick as a case-blind expression): a
+    character ``re.IGNORECASE`` takes for a letter of the words lower-cases to it, but for the long s
+    (``ſ``, taken for ``s``), which is made an ``s`` (tests/test_segment_speed.py checks every one)."""
+    low = text.lower().replace("ſ", "s")
+    return any(word in low for word in STANCE_WORDS)
+
+
 def stances_in(section: Section, item_number: int, body: str | None = None) -> list[Stance]:
     """Reservations and protokollsanteckningar in one section.
 
@@ -65,7 +81,7 @@ def stances_in(section: Section, item_number: int, body: str | None = None) -> l
     own = section.kind in STANCE_KINDS
     text = clean_text(section.text, body)
     out: list[Stance] = []
-    for s, e, (actors, kind) in _units(text, _stance_head(strong_only=not own)):
+    for s, e, (actors, kind) in _units(text, _stance_head(strong_only=not own)) if _may_hold_stance(text) else []:
         raw = flat(text[s:e])
         out.extend(Stance(item_number, section.position, kind, person, party, raw) for person, party in actors)
     if own and not out and text:

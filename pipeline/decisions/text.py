@@ -22,6 +22,9 @@ NOISE_LINE_RES = [
         r"^[A-ZÅÄÖ][a-zåäö-]*(?:styrelsen|fullmäktige|nämnden|utskottet|beredningen)$",  # a lone body name
     )
 ]
+# All of them in one expression, tried once per line (they are anchored and hold no groups: ``^A$|^B$``
+# matches a line exactly when one of them does).
+NOISE_LINE_RE = re.compile("|".join(rx.pattern for rx in NOISE_LINE_RES), re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"[.!?:;”\"»]\)?$")
 
 
@@ -31,7 +34,7 @@ def clean_text(text: str, body: str | None = None) -> str:
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped and (
-            any(rx.match(stripped) for rx in NOISE_LINE_RES) or (body and stripped.lower() == body.lower())
+            NOISE_LINE_RE.match(stripped) or (body and stripped.lower() == body.lower())
         ):
             continue
         out.append(line.rstrip())
@@ -61,7 +64,9 @@ def _unit_starts(text: str) -> list[int]:
         pos = nxt
     for m in re.finditer(r"(?<=[.!?:;])[”\"»)]?[ \t]+(?=\S)", text):
         starts.append(m.end())
-    return sorted({s for s in starts if s < len(text) and text[s:].strip()})
+    # ``text[s:].strip()`` is not empty exactly when ``s`` lies before the end of ``text.rstrip()``
+    last = len(text.rstrip())
+    return sorted({s for s in starts if s < last})
 
 SENTENCE_STOP_RE = re.compile(r"[.!?](?=[”\"»)]?(?:\s+[A-ZÅÄÖÉ\d•§]|\s*$))")
 
