@@ -142,9 +142,10 @@ STARTUP = (
 STARTUP_STEPS = [
     ("Python alone", "pass"),
     ("`import pipeline.cli` (what every `protokoll` command loads)", "import pipeline.cli"),
-    ("a worker's imports (`pipeline.ingest`)", "import pipeline.ingest"),
-    ("a worker's imports and the trained model (`build_nlp`)",
-     "import pipeline.ingest\nfrom pipeline.tag import build_nlp\nbuild_nlp(sys.argv[2])"),
+    ("a worker's imports (`pipeline.forkserver`: what the server preloads once per run)",
+     "import pipeline.forkserver"),
+    ("a worker's imports and the trained model (`build_nlp`; a forked worker pays only the model)",
+     "import pipeline.forkserver\nfrom pipeline.tag import build_nlp\nbuild_nlp(sys.argv[2])"),
 ]
 
 
